@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace BatchPool.Bench;
+
+/// <summary>The command line: which workloads, how many repetitions, whether to run the Python peers.</summary>
+internal sealed record BenchOptions
+{
+    public static readonly IReadOnlyList<int> AllWorkloads = [1, 2, 3, 4, 5, 6];
+
+    public bool Quick { get; init; }
+
+    public IReadOnlySet<int> Only { get; init; } = AllWorkloads.ToHashSet();
+
+    public bool NoPeers { get; init; }
+
+    /// <summary>Also time the parts of workload 1's path alone (codec, file storage, folder deletion).</summary>
+    public bool Diagnose { get; init; }
+
+    public bool Help { get; init; }
+
+    /// <summary>Set when the bench runs itself as a child process for one workload (5 or 6).</summary>
+    public int? ChildWorkload { get; init; }
+
+    public string Python { get; init; } = "/usr/bin/python3";
+
+    public string? PeersScript { get; init; }
+
+    /// <summary>Repetitions of the costly workloads (1, 2, 4's end to end, 6); the median is reported.</summary>
+    public int Runs => Quick ? 1 : 3;
+
+    /// <summary>Repetitions of the cheap process starts of workload 5.</summary>
+    public int StartRuns => Quick ? 3 : 7;
+
+    /// <summary>Stop repeating a workload once its runs took this long; one run always happens.</summary>
+    public TimeSpan RepeatBudget => TimeSpan.FromSeconds(Quick ? 20 : 90);
+
+    public bool Includes(int workload) => Only.Contains(workload);
+
+    public static string Usage =>
+        """
+        BatchPool benchmark (issue 4). Run from the repository root:
+          dotnet run -c Release --project bench/BatchPool.Bench -- [options]
+        Options:
+          --quick               fewer repetitions
+          --only 1,3            run only these workloads (1-6)
+          --no-peers            skip the Python peers
+          --diagnose            also time the parts of workload 1's path alone (codec, storage, cleanup)
+          --python PATH         the interpreter for the peers (default /usr/bin/python3)
+          --peers-script PATH   peers.py (default: ../shared/bench/peers.py beside the repository)
+          --help
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--quick" => options with { Quick = true },
+                "--no-peers" => options with { NoPeers = true },
+                "--diagnose" => options with { Diagnose = true },
+                "--help" or "-h" => options with { Help = true },
+                "--only" => options with { Only = ParseWorkloads(ValueOf(args, ref i)) },
+                "--workload" => options with { ChildWorkload = ParseWorkload(ValueOf(args, ref i)) },
+                "--python" => options with { Python = ValueOf(args, ref i) },
+                "--peers-script" => options with { PeersScript = ValueOf(args, ref i) },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
+            };
+        }
+        return options;
+    }
+
+    private static string ValueOf(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"Option '{args[i - 1]}' needs a value.");
+
+    private static HashSet<int> ParseWorkloads(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseWorkload).ToHashSet();
+
+    private static int ParseWorkload(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && AllWorkloads.Contains(n)
+            ? n
+            : throw new ArgumentException($"'{text}' is not a workload (1-6).");
+}

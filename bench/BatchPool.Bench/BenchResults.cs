@@ -1,0 +1,41 @@
+using BatchPool.Bench.Workloads;
+
+namespace BatchPool.Bench;
+
+/// <summary>Every figure BatchPool produced in this run; a workload that failed leaves its figures null and says why.</summary>
+internal sealed class BenchResults
+{
+    public List<MapRun>? Map1 { get; set; }
+
+    public List<MapRun>? Map100 { get; set; }
+
+    public LatencyResult? Latency { get; set; }
+
+    public List<CodecRun>? Codec { get; set; }
+
+    public List<EndToEndRun>? EndToEnd { get; set; }
+
+    public List<double>? HelloWorld { get; set; }
+
+    public List<ColdStartRun>? ColdProcess { get; set; }
+
+    public List<ColdStartRun>? ColdExecutor { get; set; }
+
+    public List<MemoryRun>? Memory { get; set; }
+
+    public Dictionary<string, string> Errors { get; } = [];
+
+    public MapRun? MedianMap1 => Map1 is null ? null : Stats.MedianBy(Map1, r => r.Total);
+
+    public MapRun? MedianMap100 => Map100 is null ? null : Stats.MedianBy(Map100, r => r.Total);
+
+    public CodecRun? MedianCodec => Codec is null ? null : Stats.MedianBy(Codec, r => r.Seconds);
+
+    public EndToEndRun? MedianEndToEnd => EndToEnd is null ? null : Stats.MedianBy(EndToEnd, r => r.Total);
+
+    public ColdStartRun? MedianColdProcess => ColdProcess is null ? null : Stats.MedianBy(ColdProcess, r => r.ToResult);
+
+    public ColdStartRun? MedianColdExecutor => ColdExecutor is null ? null : Stats.MedianBy(ColdExecutor, r => r.ToResult);
+
+    public MemoryRun? MedianMemory => Memory is null ? null : Stats.MedianBy(Memory, r => r.Map.Total);
+}

@@ -1,0 +1,123 @@
+using BatchPool.Bench.Workloads;
+using static BatchPool.Bench.Format;
+
+namespace BatchPool.Bench;
+
+/// <summary>Runs the chosen BatchPool workloads, printing each run's spans as it goes.</summary>
+internal static class BenchRunner
+{
+    public static BenchResults Run(BenchOptions options)
+    {
+        var results = new BenchResults();
+        if (options.Includes(1))
+        {
+            Attempt(results, "W1", () => results.Map1 = RepeatMap(options, "W1", 10_000, 1));
+        }
+        if (options.Includes(2))
+        {
+            Attempt(results, "W2", () => results.Map100 = RepeatMap(options, "W2", 10_000, 100));
+        }
+        if (options.Includes(3))
+        {
+            Attempt(results, "W3", () => results.Latency = Latency());
+        }
+        if (options.Includes(4))
+        {
+            RunBigClosure(options, results);
+        }
+        if (options.Includes(5))
+        {
+            Attempt(results, "W5", () => RunColdStart(options, results));
+        }
+        if (options.Includes(6))
+        {
+            Attempt(results, "W6", () => results.Memory = Stats.Repeat(options.Runs, options.RepeatBudget, () =>
+            {
+                var run = ChildProcess.Run<MemoryRun>(6);
+                Console.WriteLine($"  W6 run: {Describe(run.Map)}; client peak RSS {Megabytes(run.PeakRssMegabytes)}");
+                return run;
+            }));
+        }
+        if (options.Diagnose)
+        {
+            Attempt(results, "diagnose", DiagnoseWorkload.Run);
+        }
+        return results;
+    }
+
+    private static List<MapRun> RepeatMap(BenchOptions options, string key, int calls, int chunksize) =>
+        Stats.Repeat(options.Runs, options.RepeatBudget, () =>
+        {
+            var run = MapWorkload.Run(calls, chunksize);
+            Console.WriteLine($"  {key} run: {Describe(run)}");
+            return run;
+        });
+
+    private static LatencyResult Latency()
+    {
+        var latency = LatencyWorkload.Run(200);
+        Console.WriteLine(
+            $"  W3: median {Milliseconds(latency.MedianMs)} (Submit returns {Milliseconds(latency.MedianSubmitMs)} + Result waits " +
+            $"{Milliseconds(latency.MedianResultMs)}), p90 {Milliseconds(latency.P90Ms)}, min {Milliseconds(latency.MinMs)}");
+        return latency;
+    }
+
+    private static void RunBigClosure(BenchOptions options, BenchResults results)
+    {
+        var data = BigClosureWorkload.MakeData();
+        Attempt(results, "W4 codec", () =>
+        {
+            results.Codec = BigClosureWorkload.Codec(data, options.Runs);
+            foreach (var run in results.Codec)
+            {
+                Console.WriteLine($"  W4 codec: encode {Seconds(run.EncodeSeconds)}, decode {Seconds(run.DecodeSeconds)}, {Bytes(run.Bytes)}");
+            }
+        });
+        Attempt(results, "W4 end to end", () =>
+        {
+            results.EndToEnd = BigClosureWorkload.EndToEnd(data, options.Runs);
+            foreach (var run in results.EndToEnd)
+            {
+                Console.WriteLine($"  W4 end to end: {Seconds(run.Total)} = Submit returns {Seconds(run.Submit)} + Result waits {Seconds(run.Result)}");
+            }
+        });
+    }
+
+    private static void RunColdStart(BenchOptions options, BenchResults results)
+    {
+        ColdStartWorkload.HelloWorldStart(); // the first start pays for the disk cache
+        results.HelloWorld = [.. Enumerable.Range(0, options.StartRuns).Select(_ => ColdStartWorkload.HelloWorldStart())];
+        Console.WriteLine($"  W5 dotnet hello.dll: {string.Join(", ", results.HelloWorld.Select(Seconds))}");
+        results.ColdProcess = [.. Enumerable.Range(0, options.StartRuns).Select(_ => ChildProcess.Run<ColdStartRun>(5))];
+        results.ColdProcess.ForEach(run => Console.WriteLine($"  W5 new client process: {Describe(run)}"));
+        ColdStartWorkload.OneJob();
+        results.ColdExecutor = [.. Enumerable.Range(0, options.StartRuns).Select(_ => ColdStartWorkload.OneJob())];
+        results.ColdExecutor.ForEach(run => Console.WriteLine($"  W5 warm client: {Describe(run)}"));
+    }
+
+    private static string Describe(MapRun run) =>
+        $"{Seconds(run.Total)} ({Microseconds(run.MicrosecondsPerCall)}/call) = new executor {Seconds(run.Construct)} + Map submits " +
+        $"{Seconds(run.Submit)} + results {Seconds(run.Collect)} + shutdown {Seconds(run.Shutdown)}";
+
+    private static string Describe(ColdStartRun run) =>
+        $"{Seconds(run.ToResult)} to Result = new executor {Seconds(run.Construct)} + Submit {Seconds(run.Submit)} + Result waits " +
+        $"{Seconds(run.Result)}; then shutdown {Seconds(run.Shutdown)}";
+
+    /// <summary>Runs one workload; a failure is printed in full and summarized in the table, and the other workloads still run.</summary>
+    private static void Attempt(BenchResults results, string key, Action run)
+    {
+        Console.WriteLine($"{key}:");
+        try
+        {
+            run();
+        }
+#pragma warning disable CA1031 // The bench reports any failure of the library and goes on with the next workload.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var message = e.Message.Split('\n')[0].Trim();
+            results.Errors[key] = $"{e.GetType().Name}: {(message.Length > 90 ? message[..90] + "..." : message)}";
+            Console.WriteLine($"  {key} FAILED: {e}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using BatchPool.Backends;
+
+namespace BatchPool.Bench;
+
+/// <summary>
+/// Runs one workload in a fresh process of this bench (<c>dotnet BatchPool.Bench.dll --workload N</c>), so that its
+/// figures (a cold start, a peak RSS) are not those of the bench's own process. The child answers with one JSON line.
+/// </summary>
+internal static class ChildProcess
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
+
+    public static T Run<T>(int workload)
+    {
+        var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
+        start.ArgumentList.Add("--workload");
+        start.ArgumentList.Add(workload.ToString(CultureInfo.InvariantCulture));
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bench's child process.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"Workload {workload}'s child process did not finish within {Timeout}.");
+        }
+        process.WaitForExit();
+        var answer = output.Result.Split('\n').LastOrDefault(line => line.StartsWith('{'));
+        if (process.ExitCode != 0 || answer is null)
+        {
+            throw new InvalidOperationException(
+                $"Workload {workload}'s child process exited with {process.ExitCode}: {Tail(errors.Result + output.Result)}");
+        }
+        return JsonSerializer.Deserialize<T>(answer) ?? throw new InvalidOperationException($"Workload {workload}'s child answered null.");
+    }
+
+    /// <summary>The child's side: the answer, as the last line of standard output.</summary>
+    public static void Reply<T>(T answer) => Console.Out.WriteLine(JsonSerializer.Serialize(answer));
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : "..." + text[^4000..];
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Reflection;
+using BatchPool.Bench;
+using BatchPool.Bench.Workloads;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+switch (options.ChildWorkload)
+{
+    case 5:
+        ChildProcess.Reply(ColdStartWorkload.OneJob());
+        return 0;
+    case 6:
+        ChildProcess.Reply(MemoryWorkload.RunHere());
+        return 0;
+    case { } other:
+        Console.Error.WriteLine($"Workload {other} does not run as a child process.");
+        return 2;
+    default:
+        break;
+}
+
+Console.WriteLine("BatchPool benchmark (issue 4)");
+Console.WriteLine(MachineInfo.Describe());
+Console.WriteLine($"At start: {MachineInfo.LoadAverage()}");
+if (typeof(BenchOptions).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+{
+    Console.WriteLine("WARNING: a Debug build; the figures mean nothing. Run with -c Release.");
+}
+Console.WriteLine($"Workloads {string.Join(",", options.Only.Order())}; {(options.Quick ? "quick: 1 run each" : $"median of up to {options.Runs} runs")}");
+Console.WriteLine();
+
+var results = BenchRunner.Run(options);
+
+var peers = new PeerResults();
+var peerNames = PythonPeers.For(options).ToList();
+if (!options.NoPeers && peerNames.Count > 0)
+{
+    Console.WriteLine("Python peers:");
+    if (PythonPeers.LocateScript(options.PeersScript) is { } script)
+    {
+        Console.WriteLine($"  {options.Python} {script} --json");
+        peers = PythonPeers.Run(options.Python, script, peerNames, options.Runs);
+    }
+    else
+    {
+        Console.WriteLine("  peers.py not found (pass --peers-script PATH); peer columns are n/a");
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine(MachineInfo.Describe());
+Console.WriteLine($"At end: {MachineInfo.LoadAverage()}");
+Report.Print(Report.Rows(options, results, peers), Console.Out);
+return results.Errors.Count == 0 ? 0 : 1;

@@ -1,0 +1,6 @@
+namespace BatchPool.Backends;
+
+/// <summary>A job to run: a worker started with <see cref="WorkerArguments"/>.</summary>
+/// <param name="Name">A name for people and for the engine's listings: the executor's name and the call's name.</param>
+/// <param name="WorkerArguments">The arguments of the BatchPool worker for this job; the backend starts the worker with them.</param>
+public sealed record BatchJobRequest(string Name, IReadOnlyList<string> WorkerArguments);

@@ -1,0 +1,40 @@
+namespace BatchPool.Backends;
+
+/// <summary>What an executor asks of a backend for all of its jobs.</summary>
+public sealed class BatchSessionOptions
+{
+    /// <summary>Creates the options.</summary>
+    /// <param name="executorName">The executor's name; job names start with it.</param>
+    /// <param name="worker">Where the worker program is on this machine.</param>
+    /// <param name="secret">The key that authenticates payloads; see <see cref="Secret"/>.</param>
+    public BatchSessionOptions(string executorName, WorkerDistribution worker, ReadOnlyMemory<byte> secret)
+    {
+        ExecutorName = executorName;
+        Worker = worker;
+        Secret = secret;
+    }
+
+    /// <summary>The executor's name.</summary>
+    public string ExecutorName { get; }
+
+    /// <summary>Where the worker program is on this machine; a remote backend ships it to its jobs.</summary>
+    public WorkerDistribution Worker { get; }
+
+    /// <summary>
+    /// The key that authenticates every payload. A backend hands it to its workers out of band (standard input, an
+    /// environment variable of the job): never in storage, never in a log.
+    /// </summary>
+    public ReadOnlyMemory<byte> Secret { get; }
+
+    /// <summary>The container image for each job, when the user chose one.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>The cores to request for each job; null requests none (and limits threads to 1).</summary>
+    public CpuCount? CpusPerJob { get; init; }
+
+    /// <summary>The cloud project, for backends whose storage authenticates per project.</summary>
+    public string? Project { get; init; }
+
+    /// <summary>Environment variables every job's worker must see (thread limits, for instance).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,70 @@
+using BatchPool.Backends;
+using BatchPool.Backends.Local;
+using BatchPool.Storage;
+
+namespace BatchPool;
+
+/// <summary>
+/// The embedded backend, and the default: each executor's jobs run in worker processes on this machine, at most
+/// <c>maxParallelJobs</c> at once. Workers stay warm between jobs of one executor; executors never share a worker.
+/// </summary>
+public sealed class LocalBackend : IBatchBackend
+{
+    private readonly int? _maxParallelJobs;
+    private readonly List<LocalSession> _sessions = [];
+
+    /// <summary>Creates the backend.</summary>
+    /// <param name="remoteTmpdir">
+    /// The folder (or <c>file://</c> URI) under which executors keep <c>batch-pool-executor/&lt;name&gt;/</c>;
+    /// by default <c>batchpool</c> in the system's temporary folder.
+    /// </param>
+    /// <param name="maxParallelJobs">
+    /// How many jobs of one executor run at once; by default the machine's cores divided by the executor's <c>cpusPerJob</c>.
+    /// </param>
+    public LocalBackend(string? remoteTmpdir = null, int? maxParallelJobs = null)
+    {
+        if (maxParallelJobs is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxParallelJobs), maxParallelJobs, "At least one job must be able to run.");
+        }
+        _maxParallelJobs = maxParallelJobs;
+        Storage = new FileSystemStorage(remoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
+    }
+
+    /// <inheritdoc />
+    public IBatchStorage Storage { get; }
+
+    /// <inheritdoc />
+    public IBatchSession OpenSession(BatchSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Image is { } image)
+        {
+            throw new ArgumentException(
+                $"The local backend runs jobs as processes on this machine and cannot run them in image '{image}'; " +
+                "leave image unset, or use a backend that runs containers.", nameof(options));
+        }
+        var parallel = _maxParallelJobs ?? Math.Max(1, (int)(Environment.ProcessorCount / Math.Max(1.0, options.CpusPerJob?.Cores ?? 1)));
+        var session = new LocalSession(options, parallel);
+        lock (_sessions)
+        {
+            _sessions.Add(session);
+        }
+        return session;
+    }
+
+    /// <summary>Stops every job of every session still open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        LocalSession[] open;
+        lock (_sessions)
+        {
+            open = [.. _sessions];
+            _sessions.Clear();
+        }
+        foreach (var session in open)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using System.Security.Cryptography;
+using BatchPool.Backends;
+using BatchPool.Client;
+using BatchPool.Codec;
+using BatchPool.Shipping;
+using BatchPool.Storage;
+using BatchPool.Worker;
+
+namespace BatchPool;
+
+/// <summary>
+/// An executor that runs .NET functions as jobs on a batch backend, with the API of Python's
+/// <c>concurrent.futures</c> executors and Hail's <c>BatchPoolExecutor</c>: <c>Submit</c> a call and get a future,
+/// or <c>Map</c> a function over sequences. Functions travel with their captured state and the user's assemblies;
+/// results and exceptions come back the same way.
+/// </summary>
+/// <remarks>
+/// The executor keeps its files under <c>batch-pool-executor/{Name}/</c> in the backend's storage. Disposing it calls
+/// <see cref="Shutdown"/> with <c>waitOnExit</c>.
+/// </remarks>
+public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
+{
+    private readonly IBatchBackend _backend;
+    private readonly bool _ownsBackend;
+    private readonly bool _waitOnExit;
+    private readonly bool _cleanupBucket;
+    private readonly PayloadCodec _codec;
+    private readonly ExecutorLayout _layout;
+    private readonly AssemblyShipper _shipper;
+    private readonly IBatchSession _session;
+    private readonly HashSet<PendingJob> _outstanding = [];
+    private readonly Lock _gate = new();
+    private long _lastCall;
+    private Task? _shutdown;
+
+    /// <summary>Creates an executor.</summary>
+    /// <param name="name">A name for the executor; job names start with it. Default: <c>BatchPoolExecutor-</c> and 4 random characters.</param>
+    /// <param name="backend">The backend that runs the jobs. Default: a <see cref="LocalBackend"/>, owned and disposed by this executor.</param>
+    /// <param name="image">The container image for each job, on backends that run containers.</param>
+    /// <param name="cpusPerJob">The cores for each job (<c>2</c>, <c>0.5</c>, <c>"250m"</c>). Unset requests none and limits threads to 1.</param>
+    /// <param name="waitOnExit">Whether disposing waits for every job to finish.</param>
+    /// <param name="cleanupBucket">Whether the executor's folder in storage is deleted once it has shut down and every job ended.</param>
+    /// <param name="project">The cloud project, for backends whose storage authenticates per project.</param>
+    public BatchPoolExecutor(
+        string? name = null,
+        IBatchBackend? backend = null,
+        string? image = null,
+        CpuCount? cpusPerJob = null,
+        bool waitOnExit = true,
+        bool cleanupBucket = true,
+        string? project = null)
+    {
+        Name = name is null ? CallNames.NewExecutorName() : CallNames.Validate(name);
+        _ownsBackend = backend is null;
+        _backend = backend ?? new LocalBackend();
+        _waitOnExit = waitOnExit;
+        _cleanupBucket = cleanupBucket;
+
+        // The secret lives in this process and the workers' memory only; the backend hands it over out of band.
+        var secret = RandomNumberGenerator.GetBytes(32);
+        _codec = new PayloadCodec(secret);
+        _layout = ExecutorLayout.For(Name);
+        _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec);
+        _session = _backend.OpenSession(new BatchSessionOptions(Name, WorkerDistribution.Locate(), secret)
+        {
+            Image = image,
+            CpusPerJob = cpusPerJob,
+            Project = project,
+            Environment = ThreadLimits.EnvironmentFor(cpusPerJob),
+        });
+    }
+
+    /// <summary>The executor's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The backend that runs the jobs.</summary>
+    public IBatchBackend Backend => _backend;
+
+    /// <summary>
+    /// Lets temporary resources go: no more calls are accepted, and once every job has ended the executor's folder is
+    /// deleted (when <c>cleanupBucket</c>) and its backend session closed. Errors of jobs are not thrown here.
+    /// </summary>
+    /// <param name="wait">Whether to wait for every job to end before returning.</param>
+    public void Shutdown(bool wait = true) => ShutdownAsync(wait).GetAwaiter().GetResult();
+
+    /// <summary>Asynchronous <see cref="Shutdown"/>.</summary>
+    /// <param name="wait">Whether to wait for every job to end before the task completes.</param>
+    public Task ShutdownAsync(bool wait = true)
+    {
+        Task finishing;
+        lock (_gate)
+        {
+            _shutdown ??= FinishAsync([.. _outstanding]);
+            finishing = _shutdown;
+        }
+        return wait ? finishing : Task.CompletedTask;
+    }
+
+    /// <summary>Shuts the executor down, waiting for its jobs when it was created with <c>waitOnExit</c>.</summary>
+    public void Dispose() => Shutdown(_waitOnExit);
+
+    /// <summary>Shuts the executor down, waiting for its jobs when it was created with <c>waitOnExit</c>.</summary>
+    public ValueTask DisposeAsync() => new(ShutdownAsync(_waitOnExit));
+
+    /// <summary>Stops a job in the backend, in the background: cancelling never blocks the caller.</summary>
+    internal void CancelInBackend(BatchJob job) => _ = _session.CancelAsync(job).AsTask();
+
+    private async Task FinishAsync(PendingJob[] outstanding)
+    {
+        foreach (var job in outstanding)
+        {
+            await ((Task)job.Outcomes).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            if (job.Job is { } backendJob)
+            {
+                // A cancelled job's future is done at once; its worker is stopped only when the backend says so.
+                await backendJob.Ended.ConfigureAwait(false);
+            }
+        }
+        await _session.DisposeAsync().ConfigureAwait(false);
+        if (_cleanupBucket)
+        {
+            await _backend.Storage.DeleteFolderAsync(_layout.Folder).ConfigureAwait(false);
+        }
+        if (_ownsBackend)
+        {
+            await _backend.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Encodes one job per argument-list group: failures to encode (an unserializable capture) throw here, at the call site.</summary>
+    private List<(PendingJob Job, EncodedPayload Payload)> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ThrowIfShutDown();
+        var prepared = new List<(PendingJob, EncodedPayload)>(jobs.Count);
+        foreach (var calls in jobs)
+        {
+            var callName = CallNames.ForCall(function, Interlocked.Increment(ref _lastCall));
+            prepared.Add((new PendingJob(this, callName, calls.Length), _codec.Encode(new JobInput(function, calls), PayloadKind.JobInput)));
+        }
+        return prepared;
+    }
+
+    /// <summary>Ships code, stores the inputs and submits the jobs as one group; a failure fails every job of the group and is thrown.</summary>
+    private async Task SubmitAsync(List<(PendingJob Job, EncodedPayload Payload)> prepared, CancellationToken cancellationToken)
+    {
+        if (prepared.Count == 0)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            ThrowIfShutDown();
+            foreach (var (job, _) in prepared)
+            {
+                _outstanding.Add(job);
+            }
+        }
+        try
+        {
+            var manifest = await _shipper.ShipAsync(prepared.SelectMany(p => p.Payload.UserAssemblies).Distinct(), cancellationToken).ConfigureAwait(false);
+            await Parallel.ForEachAsync(prepared, cancellationToken, async (p, ct) =>
+                await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), JobFile.Compose(manifest, p.Payload.Bytes), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            var requests = prepared.Select(p => new BatchJobRequest(
+                $"{Name}-{p.Job.CallName}", WorkerProtocol.RunArguments(_backend.Storage.Locator, _layout.Folder, p.Job.CallName))).ToList();
+            var accepted = await _session.SubmitAsync(requests, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < prepared.Count; i++)
+            {
+                prepared[i].Job.Attach(accepted[i]);
+                _ = CollectAsync(prepared[i].Job, accepted[i]);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var (job, _) in prepared)
+            {
+                job.Fail(e);
+                Forget(job);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Waits for a job to end, then reads its output: the calls' values and exceptions, or why there are none.</summary>
+    private async Task CollectAsync(PendingJob pending, BatchJob job)
+    {
+        try
+        {
+            var outcome = await job.Ended.ConfigureAwait(false);
+            if (pending.Outcomes.IsCompleted)
+            {
+                return;
+            }
+            if (outcome.State == BatchJobState.Cancelled)
+            {
+                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "was cancelled outside this executor"));
+                return;
+            }
+            var output = await _backend.Storage.ReadAsync(_layout.OutputOf(pending.CallName)).ConfigureAwait(false);
+            if (output is null)
+            {
+                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "did not write its output"));
+                return;
+            }
+            CallOutcome[] outcomes;
+            try
+            {
+                outcomes = ((JobOutput)_codec.Decode(output, PayloadKind.JobOutput)).Outcomes;
+            }
+            catch (InvalidPayloadException e)
+            {
+                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, $"wrote an output this client refuses ({e.Message})"));
+                return;
+            }
+            if (outcomes.Length == 0 || (outcomes.Length < pending.CallCount && outcomes[^1].Error is null))
+            {
+                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, $"returned {outcomes.Length} outcomes for {pending.CallCount} calls"));
+                return;
+            }
+            pending.Complete(outcomes);
+        }
+#pragma warning disable CA1031 // Whatever goes wrong while collecting is the job's failure, delivered through its future.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            pending.Fail(e);
+        }
+        finally
+        {
+            Forget(pending);
+        }
+    }
+
+    private void Forget(PendingJob job)
+    {
+        lock (_gate)
+        {
+            _outstanding.Remove(job);
+        }
+    }
+
+    private void ThrowIfShutDown()
+    {
+        if (Volatile.Read(ref _shutdown) is not null)
+        {
+            throw new ExecutorShutDownException(Name);
+        }
+    }
+}

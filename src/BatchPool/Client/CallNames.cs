@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+
+namespace BatchPool.Client;
+
+/// <summary>
+/// Names of executors and calls, as the original makes them: <c>BatchPoolExecutor-xxxx</c>, and
+/// <c>{function name or "anonymous"}-{n}-{xxxx}</c>, unique within an executor.
+/// </summary>
+internal static class CallNames
+{
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    public static string NewExecutorName() => "BatchPoolExecutor-" + RandomNumberGenerator.GetString(Alphabet, 4);
+
+    public static string Validate(string name) =>
+        name.Length is > 0 and <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && name[0] != '.'
+            ? name
+            : throw new ArgumentException(
+                $"Executor name '{name}' must be 1 to 100 ASCII letters, digits, '-', '_' or '.', not starting with '.': it names folders and jobs.",
+                nameof(name));
+
+    public static string ForCall(Delegate function, long sequence)
+    {
+        var method = function.Method;
+        var named = method.IsDefined(typeof(CompilerGeneratedAttribute), false) || method.Name.Contains('<', StringComparison.Ordinal)
+            ? "anonymous"
+            : new string(method.Name.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_').Take(40).ToArray());
+        return $"{(named.Length == 0 ? "anonymous" : named)}-{sequence}-{RandomNumberGenerator.GetString(Alphabet, 4)}";
+    }
+}

@@ -1,0 +1,96 @@
+using System.Runtime.ExceptionServices;
+using BatchPool.Backends;
+using BatchPool.Codec;
+
+namespace BatchPool.Client;
+
+/// <summary>
+/// One job of an executor, from submission to its calls' outcomes: the state shared by the futures of its calls
+/// (one for <c>Submit</c>) or by a <c>Map</c> that waits on its chunk.
+/// </summary>
+internal sealed class PendingJob(BatchPoolExecutor executor, string callName, int callCount)
+{
+    private readonly TaskCompletionSource<CallOutcome[]> _outcomes = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private BatchJob? _job;
+
+    public string CallName { get; } = callName;
+
+    public int CallCount { get; } = callCount;
+
+    /// <summary>Completes with every call's outcome, faults with <see cref="BatchJobFailedException"/> (or a submission
+    /// error), or is cancelled.</summary>
+    public Task<CallOutcome[]> Outcomes => _outcomes.Task;
+
+    public bool IsRunning => !_outcomes.Task.IsCompleted && _job?.State == BatchJobState.Running;
+
+    public BatchJob? Job => Volatile.Read(ref _job);
+
+    /// <summary>Links the backend's job; cancels it at once when the caller cancelled while it was being submitted.</summary>
+    public void Attach(BatchJob job)
+    {
+        Volatile.Write(ref _job, job);
+        if (_outcomes.Task.IsCanceled)
+        {
+            executor.CancelInBackend(job);
+        }
+    }
+
+    public void Complete(CallOutcome[] outcomes) => _outcomes.TrySetResult(outcomes);
+
+    public void Fail(Exception error) => _outcomes.TrySetException(error);
+
+    /// <summary>Cancels the job unless it already ended; true when it is now cancelled.</summary>
+    public bool Cancel()
+    {
+        if (_outcomes.Task.IsCanceled)
+        {
+            return true;
+        }
+        if (!_outcomes.TrySetCanceled())
+        {
+            return false;
+        }
+        if (Job is { } job)
+        {
+            executor.CancelInBackend(job);
+        }
+        return true;
+    }
+
+    /// <summary>Waits for the outcomes; throws <see cref="TimeoutException"/> without cancelling, or the job's failure.</summary>
+    public CallOutcome[] Wait(TimeSpan? timeout)
+    {
+        var task = _outcomes.Task;
+        if (!task.IsCompleted && !((IAsyncResult)task).AsyncWaitHandle.WaitOne(timeout ?? Timeout.InfiniteTimeSpan))
+        {
+            throw TimedOut(timeout);
+        }
+        return task.GetAwaiter().GetResult();
+    }
+
+    public async Task<CallOutcome[]> WaitAsync(TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _outcomes.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw TimedOut(timeout);
+        }
+    }
+
+    /// <summary>The value of call <paramref name="index"/>, or its exception re-thrown with its remote stack trace.</summary>
+    public static object? ValueOf(CallOutcome[] outcomes, int index)
+    {
+        var outcome = outcomes[index];
+        if (outcome.Error is { } error)
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+        return outcome.Value;
+    }
+
+    private TimeoutException TimedOut(TimeSpan? timeout) =>
+        new($"The result of {CallName} did not arrive within {timeout}; the job goes on, and the result can be awaited again.");
+}

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace BatchPool.Codec;
+
+/// <summary>Tells user assemblies (which the reader must load in the very same build) from the ones every process has.</summary>
+internal static class AssemblyKind
+{
+    private static readonly ConcurrentDictionary<Assembly, bool> UserAssemblies = new();
+    private static readonly string RuntimeDirectory = Path.GetFullPath(RuntimeEnvironment.GetRuntimeDirectory());
+
+    // The shared frameworks (Microsoft.NETCore.App, Microsoft.AspNetCore.App…) live side by side under dotnet/shared.
+    private static readonly string SharedRoot = Path.GetFullPath(Path.Combine(RuntimeDirectory, "..", ".."));
+    private static readonly Assembly Library = typeof(AssemblyKind).Assembly;
+    private static readonly Assembly Engine = typeof(Hyperion.Serializer).Assembly;
+
+    /// <summary>
+    /// True for assemblies outside the .NET shared framework, BatchPool and its serializer: the user's code and the
+    /// packages it uses, which a worker must load in the writer's exact build.
+    /// </summary>
+    public static bool IsUser(Assembly assembly) => UserAssemblies.GetOrAdd(assembly, static a =>
+    {
+        if (a == Library || a == Engine || a.IsDynamic)
+        {
+            return false;
+        }
+
+        var location = a.Location;
+        if (location.Length == 0)
+        {
+            return true;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(location)) + Path.DirectorySeparatorChar;
+        return !(directory.StartsWith(SharedRoot, StringComparison.Ordinal)
+                 || string.Equals(directory, RuntimeDirectory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+    });
+}

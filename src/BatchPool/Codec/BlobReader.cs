@@ -1,0 +1,39 @@
+namespace BatchPool.Codec;
+
+/// <summary>Gives the decoder the out-of-band blobs of a payload, each bounds-checked against the payload.</summary>
+internal sealed class BlobReader
+{
+    private readonly ReadOnlyMemory<byte> _section;
+    private readonly long[] _offsets;
+    private readonly long[] _lengths;
+
+    public BlobReader(ReadOnlyMemory<byte> section, long[] lengths)
+    {
+        _section = section;
+        _lengths = lengths;
+        _offsets = new long[lengths.Length];
+        long offset = 0;
+        for (var i = 0; i < lengths.Length; i++)
+        {
+            _offsets[i] = offset;
+            offset += lengths[i];
+        }
+
+        if (offset != section.Length)
+        {
+            throw new PayloadFormatException($"blob table announces {offset} bytes, the payload holds {section.Length}");
+        }
+    }
+
+    public static BlobReader Empty { get; } = new(ReadOnlyMemory<byte>.Empty, []);
+
+    public ReadOnlySpan<byte> Get(int index, long expectedLength)
+    {
+        if ((uint)index >= (uint)_lengths.Length || _lengths[index] != expectedLength)
+        {
+            throw new PayloadFormatException($"blob {index} of {expectedLength} bytes does not exist");
+        }
+
+        return _section.Span.Slice((int)_offsets[index], (int)expectedLength);
+    }
+}

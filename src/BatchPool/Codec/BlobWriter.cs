@@ -1,0 +1,37 @@
+using System.Runtime.InteropServices;
+
+namespace BatchPool.Codec;
+
+/// <summary>
+/// Collects large primitive arrays out of band while the body is written, so their bytes are copied once, straight
+/// from the array into the payload, instead of going through the body stream.
+/// </summary>
+internal sealed class BlobWriter
+{
+    /// <summary>Arrays of at least this many bytes become blobs; smaller ones are written inline.</summary>
+    public const int Threshold = 8 * 1024;
+
+    private readonly List<Array> _arrays = [];
+
+    public int Count => _arrays.Count;
+
+    public long TotalBytes { get; private set; }
+
+    /// <summary>Registers an array and returns its blob index.</summary>
+    public int Add(Array array)
+    {
+        _arrays.Add(array);
+        TotalBytes += ByteLength(array);
+        return _arrays.Count - 1;
+    }
+
+    public long LengthOf(int index) => ByteLength(_arrays[index]);
+
+    public ReadOnlySpan<byte> BytesOf(int index) => BytesOf(_arrays[index]);
+
+    public static long ByteLength(Array array) => (long)array.Length * array.GetType().GetElementType()!.UnsafeSize();
+
+    /// <summary>The raw bytes of a one-dimensional array of an unmanaged element type.</summary>
+    public static ReadOnlySpan<byte> BytesOf(Array array) =>
+        MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(array), checked((int)ByteLength(array)));
+}

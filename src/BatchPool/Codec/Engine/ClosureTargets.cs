@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace BatchPool.Codec;
+
+/// <summary>What the codec knows about the types of delegate targets (closures, <c>this</c> objects).</summary>
+internal static class ClosureTargets
+{
+    private const BindingFlags InstanceFields = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    private static readonly ConcurrentDictionary<Type, FieldInfo?> Singletons = new();
+    private static readonly ConcurrentDictionary<Type, FieldInfo[]?> FieldLists = new();
+
+    /// <summary>
+    /// The static <c>&lt;&gt;9</c> field of the compiler's stateless lambda holder <c>&lt;&gt;c</c>: its instance is
+    /// re-resolved on the reader, never copied.
+    /// </summary>
+    public static FieldInfo? SingletonField(Type type) => Singletons.GetOrAdd(type, static t =>
+        t.IsDefined(typeof(CompilerGeneratedAttribute), false) && t.Name.StartsWith("<>c", StringComparison.Ordinal)
+            ? t.GetField("<>9", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic) is { } f && f.FieldType == t ? f : null
+            : null);
+
+    public static bool IsStatelessSingleton(object target) =>
+        SingletonField(target.GetType()) is { } field && ReferenceEquals(field.GetValue(null), target);
+
+    /// <summary>
+    /// The fields of a user class that the codec writes itself, so that the delegate can be created before the
+    /// target's fields are read (a closure may hold the very delegate that points to it, e.g. a recursive lambda).
+    /// Null for types left to the engine (framework types, value types, strings, arrays, exceptions, delegates).
+    /// </summary>
+    public static FieldInfo[]? OwnedFields(Type type) => FieldLists.GetOrAdd(type, static t =>
+    {
+        if (!t.IsClass || t.IsArray || t.IsAbstract || typeof(Delegate).IsAssignableFrom(t) || typeof(Exception).IsAssignableFrom(t)
+            || !AssemblyKind.IsUser(t.Assembly))
+        {
+            return null;
+        }
+
+        var fields = new List<FieldInfo>();
+        for (var level = t; level is not null && level != typeof(object); level = level.BaseType)
+        {
+            fields.AddRange(level.GetFields(InstanceFields).OrderBy(f => f.MetadataToken));
+        }
+
+        return [.. fields];
+    });
+}

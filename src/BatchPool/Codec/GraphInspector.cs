@@ -1,0 +1,259 @@
+using System.Reflection;
+using System.Text;
+
+namespace BatchPool.Codec;
+
+/// <summary>
+/// Walks a graph before it is serialized: refuses, with the path to it, anything that only makes sense in this
+/// process (dill fails late and vaguely; this fails early and says where), and lists the user assemblies it needs.
+/// </summary>
+internal sealed class GraphInspector
+{
+    /// <summary>Inspects a graph; throws <see cref="UnserializableValueException"/> naming the path of the first refused value.</summary>
+    public GraphInspection Inspect(object? graph)
+    {
+        var walk = new Walk();
+        switch (graph)
+        {
+            case JobInput input:
+                walk.Visit(input);
+                walk.Push(input.Function, -1, "closure");
+                for (var i = 0; i < input.Calls.Length; i++)
+                {
+                    walk.Push(input.Calls[i], -1, $"call[{i}]");
+                }
+
+                break;
+            case JobOutput output:
+                walk.Visit(output);
+                for (var i = 0; i < output.Outcomes.Length; i++)
+                {
+                    walk.Visit(output.Outcomes[i]);
+                    walk.Push(output.Outcomes[i]?.Value, -1, $"result[{i}]");
+                    walk.Push(output.Outcomes[i]?.Error, -1, $"error[{i}]");
+                }
+
+                break;
+            default:
+                walk.Push(graph, -1, "value");
+                break;
+        }
+
+        walk.Run(lenient: false);
+        return new GraphInspection(walk.Assemblies, walk.Count);
+    }
+
+    /// <summary>True when <paramref name="value"/> can be shipped (used for optional parts such as exception fields).</summary>
+    public bool IsShippable(object? value)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive)
+        {
+            return true;
+        }
+
+        var walk = new Walk();
+        walk.Push(value, -1, "value");
+        return walk.Run(lenient: true);
+    }
+
+    private sealed class Walk
+    {
+        private readonly HashSet<object> _seen = new(ReferenceEqualityComparer.Instance);
+        private readonly Stack<(object Value, int Node)> _pending = new();
+        private readonly List<(int Parent, string Segment)> _nodes = [];
+        private readonly HashSet<Assembly> _assemblySet = [];
+
+        public List<Assembly> Assemblies { get; } = [];
+
+        public int Count => _seen.Count;
+
+        public void Visit(object? value)
+        {
+            if (value is not null)
+            {
+                _seen.Add(value);
+                AddAssemblies(TypeShape.Of(value.GetType()).UserAssemblies);
+            }
+        }
+
+        public void Push(object? value, int parent, string segment)
+        {
+            if (value is null || _seen.Contains(value))
+            {
+                return;
+            }
+
+            _nodes.Add((parent, segment));
+            _pending.Push((value, _nodes.Count - 1));
+        }
+
+        /// <summary>Walks everything pushed; lenient walks return false instead of throwing.</summary>
+        public bool Run(bool lenient)
+        {
+            while (_pending.TryPop(out var item))
+            {
+                var (value, node) = item;
+                if (!_seen.Add(value))
+                {
+                    continue;
+                }
+
+                var type = value.GetType();
+                var shape = TypeShape.Of(type);
+                AddAssemblies(shape.UserAssemblies);
+                if (shape.Refusal is not null || shape.PointerField is not null)
+                {
+                    if (lenient)
+                    {
+                        return false;
+                    }
+
+                    throw shape.Refusal is not null
+                        ? new UnserializableValueException(PathOf(node), type, shape.Refusal)
+                        : new UnserializableValueException(PathOf(node) + "." + shape.PointerField, typeof(IntPtr), "a native pointer is meaningful only in this process.");
+                }
+
+                switch (shape.Kind)
+                {
+                    case ShapeKind.Leaf:
+                        break;
+                    case ShapeKind.TypeValue:
+                        AddAssemblies(TypeShape.AssembliesOf((Type)value));
+                        break;
+                    case ShapeKind.Array:
+                        var index = 0;
+                        foreach (var element in (Array)value)
+                        {
+                            Push(element, node, $"[{index++}]");
+                        }
+
+                        break;
+                    case ShapeKind.Delegate:
+                        if (!WalkDelegate((Delegate)value, node, lenient))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case ShapeKind.Exception:
+                        WalkException((Exception)value, node);
+                        break;
+                    default:
+                        var fields = shape.Fields;
+                        for (var i = 0; i < fields.Length; i++)
+                        {
+                            Push(fields[i].GetValue(value), node, "." + shape.FieldNames[i]);
+                        }
+
+                        break;
+                }
+            }
+
+            return true;
+        }
+
+        private bool WalkDelegate(Delegate value, int node, bool lenient)
+        {
+            var list = value.HasSingleTarget ? [value] : value.GetInvocationList();
+            for (var i = 0; i < list.Length; i++)
+            {
+                var method = list[i].Method;
+                if (method.DeclaringType is null || method.Module.Assembly.IsDynamic)
+                {
+                    if (lenient)
+                    {
+                        return false;
+                    }
+
+                    throw new UnserializableValueException(
+                        PathOf(node),
+                        value.GetType(),
+                        "the delegate calls a dynamic method (a compiled expression tree or Reflection.Emit), which exists only in this process; ship a lambda, or the expression's inputs, instead.");
+                }
+
+                AddAssemblies(TypeShape.AssembliesOf(method.DeclaringType));
+                AddAssembly(method.Module.Assembly);
+                if (method.IsGenericMethod)
+                {
+                    foreach (var argument in method.GetGenericArguments())
+                    {
+                        AddAssemblies(TypeShape.AssembliesOf(argument));
+                    }
+                }
+
+                var target = list[i].Target;
+                if (target is not null && !ClosureTargets.IsStatelessSingleton(target))
+                {
+                    Push(target, node, list.Length == 1 ? ".Target" : $"[{i}].Target");
+                }
+            }
+
+            return true;
+        }
+
+        // Exceptions travel even when a field cannot: such fields are dropped by the writer, not refused here.
+        private void WalkException(Exception value, int node)
+        {
+            if (value is AggregateException aggregate)
+            {
+                for (var i = 0; i < aggregate.InnerExceptions.Count; i++)
+                {
+                    Push(aggregate.InnerExceptions[i], node, $".InnerExceptions[{i}]");
+                }
+            }
+            else
+            {
+                Push(value.InnerException, node, ".InnerException");
+            }
+
+            foreach (var field in ExceptionFields.DeclaredBelowException(value.GetType()))
+            {
+                var fieldValue = field.GetValue(value);
+                if (fieldValue is not null && new Walk().PushAndRun(fieldValue))
+                {
+                    Push(fieldValue, node, "." + TypeShape.DisplayName(field.Name));
+                }
+            }
+        }
+
+        private bool PushAndRun(object value)
+        {
+            Push(value, -1, "value");
+            return Run(lenient: true);
+        }
+
+        private void AddAssemblies(Assembly[] assemblies)
+        {
+            foreach (var assembly in assemblies)
+            {
+                AddAssembly(assembly);
+            }
+        }
+
+        private void AddAssembly(Assembly assembly)
+        {
+            if (AssemblyKind.IsUser(assembly) && _assemblySet.Add(assembly))
+            {
+                Assemblies.Add(assembly);
+            }
+        }
+
+        private string PathOf(int node)
+        {
+            var segments = new List<string>();
+            for (var n = node; n >= 0; n = _nodes[n].Parent)
+            {
+                segments.Add(_nodes[n].Segment);
+            }
+
+            segments.Reverse();
+            var path = new StringBuilder();
+            foreach (var segment in segments)
+            {
+                path.Append(segment);
+            }
+
+            return path.ToString();
+        }
+    }
+}

@@ -1,0 +1,338 @@
+using System.Buffers.Binary;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BatchPool.Codec;
+
+/// <summary>
+/// Encodes object graphs (shipped calls, their results) into authenticated, versioned payloads and decodes them, in
+/// this or another process that loaded the same builds of the user assemblies. Thread-safe: use one per executor or worker.
+/// </summary>
+internal sealed class PayloadCodec
+{
+    private const int LargeGraphObjects = 20_000;
+    private const int LargeBodyBytes = 256 * 1024;
+    private const int ParallelMacBytes = 4 * 1024 * 1024;
+
+    private readonly byte[] _key;
+    private readonly GraphInspector _inspector = new();
+    private readonly IObjectGraphEngine _engine;
+
+    /// <summary>Creates a codec.</summary>
+    /// <param name="key">The HMAC-SHA256 key shared by the executor and its workers (32 random bytes); never logged.</param>
+    public PayloadCodec(ReadOnlyMemory<byte> key)
+    {
+        if (key.Length == 0)
+        {
+            throw new ArgumentException("the payload key must not be empty", nameof(key));
+        }
+
+        _key = key.ToArray();
+        _engine = new HyperionGraphEngine(_inspector);
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="graph"/>. Throws <see cref="UnserializableValueException"/>, naming the path, when the
+    /// graph holds something that only makes sense in this process (a stream, thread, task, handle, pointer…).
+    /// </summary>
+    public EncodedPayload Encode(object graph, PayloadKind kind)
+    {
+        var inspection = _inspector.Inspect(graph);
+        var blobs = new BlobWriter();
+        using var body = new PooledBufferStream();
+        DeepStack.Run(inspection.ObjectCount > LargeGraphObjects, () =>
+        {
+            _engine.Serialize(graph, body, blobs);
+            return 0;
+        });
+
+        var assemblies = inspection.UserAssemblies;
+        var names = assemblies.Select(a => Encoding.UTF8.GetBytes(a.GetName().Name ?? string.Empty)).ToArray();
+        var headerLength = PayloadLayout.FixedHeaderLength + names.Sum(n => 1 + n.Length + 16) + 4 + 4 + (8 * blobs.Count);
+        var total = headerLength + body.Length + blobs.TotalBytes + PayloadLayout.MacLength;
+        if (total > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"a payload of {total} bytes exceeds the 2 GB limit of one payload; ship large data through storage instead");
+        }
+
+        var payload = GC.AllocateUninitializedArray<byte>((int)total);
+        var span = payload.AsSpan();
+        PayloadLayout.Magic.CopyTo(span);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[PayloadLayout.VersionOffset..], PayloadLayout.FormatVersion);
+        span[PayloadLayout.KindOffset] = (byte)kind;
+        span[PayloadLayout.FlagsOffset] = 0;
+        BinaryPrimitives.WriteUInt64LittleEndian(span[PayloadLayout.TotalLengthOffset..], (ulong)total);
+        span[PayloadLayout.RuntimeMajorOffset] = (byte)Environment.Version.Major;
+        span[PayloadLayout.RuntimeMinorOffset] = (byte)Environment.Version.Minor;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[PayloadLayout.AssemblyCountOffset..], checked((ushort)assemblies.Count));
+        var offset = PayloadLayout.FixedHeaderLength;
+        for (var i = 0; i < assemblies.Count; i++)
+        {
+            span[offset++] = checked((byte)names[i].Length);
+            names[i].CopyTo(span[offset..]);
+            offset += names[i].Length;
+            assemblies[i].ManifestModule.ModuleVersionId.TryWriteBytes(span[offset..]);
+            offset += 16;
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(span[offset..], (uint)body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(offset + 4)..], (uint)blobs.Count);
+        offset += 8;
+        for (var i = 0; i < blobs.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(span[offset..], (ulong)blobs.LengthOf(i));
+            offset += 8;
+        }
+
+        var bodyStart = offset;
+        body.WrittenSpan.CopyTo(span[offset..]);
+        offset += (int)body.Length;
+        if (blobs.TotalBytes < ParallelMacBytes)
+        {
+            for (var i = 0; i < blobs.Count; i++)
+            {
+                var bytes = blobs.BytesOf(i);
+                bytes.CopyTo(span[offset..]);
+                offset += bytes.Length;
+            }
+
+            HMACSHA256.HashData(_key, span[..offset], span[offset..]);
+        }
+        else
+        {
+            // Large payload: the MAC is computed from the source arrays on another core while this one copies them.
+            SignWhileCopying(payload, bodyStart + (int)body.Length, blobs);
+        }
+
+        return new EncodedPayload(payload, assemblies);
+    }
+
+    /// <summary>
+    /// Decodes a payload. Verifies magic, format version, length, HMAC and kind before reading anything else, then the
+    /// writer's .NET major.minor and the build (MVID) of every user assembly it names, resolved in the calling thread's
+    /// contextual <see cref="System.Runtime.Loader.AssemblyLoadContext"/>. Throws <see cref="InvalidPayloadException"/>.
+    /// </summary>
+    public object Decode(ReadOnlyMemory<byte> payload, PayloadKind expectedKind)
+    {
+        var span = payload.Span;
+        var authenticLength = Authenticate(span, expectedKind);
+        var resolver = TypeResolver.Current;
+        var reader = new HeaderReader(span[..authenticLength]);
+        var writerMajor = span[PayloadLayout.RuntimeMajorOffset];
+        var writerMinor = span[PayloadLayout.RuntimeMinorOffset];
+        if (writerMajor != Environment.Version.Major || writerMinor != Environment.Version.Minor)
+        {
+            throw new InvalidPayloadException(
+                PayloadRejection.RuntimeMismatch,
+                $"payload written by .NET {writerMajor}.{writerMinor}, this process runs .NET {Environment.Version.Major}.{Environment.Version.Minor}");
+        }
+
+        reader.Position = PayloadLayout.AssemblyCountOffset;
+        var assemblyCount = reader.UInt16();
+        for (var i = 0; i < assemblyCount; i++)
+        {
+            var name = Encoding.UTF8.GetString(reader.Bytes(reader.Byte()));
+            CheckAssembly(name, new Guid(reader.Bytes(16)), resolver);
+        }
+
+        var bodyLength = reader.UInt32();
+        var blobCount = reader.UInt32();
+        if (blobCount > (uint)(authenticLength / 8))
+        {
+            throw Corrupt($"blob table of {blobCount} entries exceeds the payload");
+        }
+
+        var blobLengths = new long[blobCount];
+        for (var i = 0; i < blobLengths.Length; i++)
+        {
+            var length = reader.UInt64();
+            blobLengths[i] = length <= (ulong)authenticLength ? (long)length : throw Corrupt($"blob {i} of {length} bytes exceeds the payload");
+        }
+
+        var bodyStart = reader.Position;
+        if (bodyLength > authenticLength - bodyStart)
+        {
+            throw Corrupt($"body of {bodyLength} bytes exceeds the payload");
+        }
+
+        var blobStart = bodyStart + (int)bodyLength;
+        try
+        {
+            var blobs = new BlobReader(payload[blobStart..authenticLength], blobLengths);
+            using var body = OpenBody(payload.Slice(bodyStart, (int)bodyLength));
+            return DeepStack.Run(bodyLength > LargeBodyBytes, () => _engine.Deserialize(body, blobs, resolver))
+                   ?? throw Corrupt("the payload holds no value");
+        }
+        catch (InvalidPayloadException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw Corrupt(DescribeFailure(e), e);
+        }
+    }
+
+    private void SignWhileCopying(byte[] payload, int blobStart, BlobWriter blobs)
+    {
+        var macStart = payload.Length - PayloadLayout.MacLength;
+        var mac = Task.Run(() =>
+        {
+            using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+            hmac.AppendData(payload, 0, blobStart);
+            for (var i = 0; i < blobs.Count; i++)
+            {
+                hmac.AppendData(blobs.BytesOf(i));
+            }
+
+            return hmac.GetHashAndReset();
+        });
+        var offset = blobStart;
+        for (var i = 0; i < blobs.Count; i++)
+        {
+            var bytes = blobs.BytesOf(i);
+            bytes.CopyTo(payload.AsSpan(offset));
+            offset += bytes.Length;
+        }
+
+        mac.GetAwaiter().GetResult().CopyTo(payload, macStart);
+    }
+
+    private int Authenticate(ReadOnlySpan<byte> span, PayloadKind expectedKind)
+    {
+        var magic = PayloadLayout.Magic;
+        if (span.Length < magic.Length)
+        {
+            throw magic.StartsWith(span) && span.Length > 0
+                ? new InvalidPayloadException(PayloadRejection.Truncated, $"payload of {span.Length} bytes is truncated: it ends inside the magic number")
+                : new InvalidPayloadException(PayloadRejection.NotAPayload, $"{span.Length} bytes are not a BatchPool payload (no magic number)");
+        }
+
+        if (!span.StartsWith(magic))
+        {
+            throw new InvalidPayloadException(PayloadRejection.NotAPayload, "these bytes are not a BatchPool payload: they do not start with the magic number \"BPLD\"");
+        }
+
+        if (span.Length < PayloadLayout.FixedHeaderLength)
+        {
+            throw new InvalidPayloadException(PayloadRejection.Truncated, $"payload of {span.Length} bytes is truncated: it ends inside the header");
+        }
+
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(span[PayloadLayout.VersionOffset..]);
+        if (version != PayloadLayout.FormatVersion)
+        {
+            throw new InvalidPayloadException(
+                PayloadRejection.UnsupportedFormatVersion,
+                $"payload format version {version} is not supported: this reader understands version {PayloadLayout.FormatVersion} (writer and reader run different BatchPool versions)");
+        }
+
+        var total = BinaryPrimitives.ReadUInt64LittleEndian(span[PayloadLayout.TotalLengthOffset..]);
+        if ((ulong)span.Length < total)
+        {
+            throw new InvalidPayloadException(PayloadRejection.Truncated, $"payload is truncated: it holds {span.Length} bytes, its header announces {total}");
+        }
+
+        if ((ulong)span.Length > total || total < PayloadLayout.MinimumLength)
+        {
+            throw new InvalidPayloadException(PayloadRejection.Corrupt, $"payload holds {span.Length} bytes, its header announces {total}");
+        }
+
+        var authenticLength = span.Length - PayloadLayout.MacLength;
+        Span<byte> mac = stackalloc byte[PayloadLayout.MacLength];
+        HMACSHA256.HashData(_key, span[..authenticLength], mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac, span[authenticLength..]))
+        {
+            throw new InvalidPayloadException(
+                PayloadRejection.AuthenticationFailed,
+                "payload authentication failed: it was altered, or written with another key (another executor)");
+        }
+
+        var kind = (PayloadKind)span[PayloadLayout.KindOffset];
+        if (kind != expectedKind)
+        {
+            throw new InvalidPayloadException(PayloadRejection.WrongKind, $"payload holds a {Describe(kind)}, expected a {Describe(expectedKind)}");
+        }
+
+        return authenticLength;
+    }
+
+    private static void CheckAssembly(string name, Guid writerBuild, TypeResolver resolver)
+    {
+        var loaded = resolver.TryLoadAssembly(name);
+        if (loaded is null)
+        {
+            throw new InvalidPayloadException(
+                PayloadRejection.AssemblyMismatch,
+                $"payload was written against {name} build {writerBuild}, which this process cannot load (load context '{resolver.Context.Name}')" +
+                (resolver.LoadFailureOf(name) is { } failure ? $": {(failure.InnerException ?? failure).Message}" : ""));
+        }
+
+        var readerBuild = loaded.ManifestModule.ModuleVersionId;
+        if (readerBuild != writerBuild)
+        {
+            var location = string.IsNullOrEmpty(loaded.Location) ? "memory" : loaded.Location;
+            throw new InvalidPayloadException(
+                PayloadRejection.AssemblyMismatch,
+                $"payload was written against {name} build {writerBuild}, this process loaded build {readerBuild} from {location}");
+        }
+    }
+
+    private static Stream OpenBody(ReadOnlyMemory<byte> body) =>
+        MemoryMarshal.TryGetArray(body, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
+
+    private static string DescribeFailure(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is PayloadFormatException format)
+            {
+                return "payload cannot be decoded: " + format.Message;
+            }
+        }
+
+        var innermost = e;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return $"payload cannot be decoded: {innermost.GetType().Name}: {innermost.Message}";
+    }
+
+    private static string Describe(PayloadKind kind) => Enum.IsDefined(kind) ? kind.ToString() : $"kind {(byte)kind}";
+
+    private static InvalidPayloadException Corrupt(string message, Exception? inner = null) =>
+        new(PayloadRejection.Corrupt, message, inner);
+
+    /// <summary>Bounds-checked little-endian reads over the authenticated header.</summary>
+    private ref struct HeaderReader(ReadOnlySpan<byte> span)
+    {
+        private readonly ReadOnlySpan<byte> _span = span;
+
+        public int Position { get; set; }
+
+        public byte Byte() => Bytes(1)[0];
+
+        public ushort UInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2));
+
+        public uint UInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4));
+
+        public ulong UInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Bytes(8));
+
+        public ReadOnlySpan<byte> Bytes(int count)
+        {
+            if (count > _span.Length - Position)
+            {
+                throw Corrupt("header ends unexpectedly");
+            }
+
+            var bytes = _span.Slice(Position, count);
+            Position += count;
+            return bytes;
+        }
+    }
+}

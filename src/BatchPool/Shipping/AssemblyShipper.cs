@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Security.Cryptography;
+using BatchPool.Codec;
+using BatchPool.Storage;
+
+namespace BatchPool.Shipping;
+
+/// <summary>
+/// Uploads the user's assemblies an executor's jobs need, content-addressed and once per executor, and writes the
+/// authenticated code manifest that tells a worker which of them to load.
+/// </summary>
+internal sealed class AssemblyShipper(IBatchStorage storage, ExecutorLayout layout, PayloadCodec codec)
+{
+    private static readonly ConcurrentDictionary<Assembly, Lazy<AssemblyFile>> Files = new();
+
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _uploads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _manifests = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Ships what <paramref name="roots"/> need and returns the encoded manifest that names it, to prefix a job's input.
+    /// </summary>
+    public async Task<byte[]> ShipAsync(IEnumerable<Assembly> roots, CancellationToken cancellationToken)
+    {
+        var needed = roots.SelectMany(AssemblyCatalog.ClosureOf).Distinct().OrderBy(a => a.FullName, StringComparer.Ordinal).ToList();
+        var files = needed.Select(FileOf).ToList();
+        await Task.WhenAll(files.Select(file => Upload(file, cancellationToken))).ConfigureAwait(false);
+
+        var lines = files.Select(f => f.Entry.ToManifestLine()).ToArray();
+        var key = string.Join('\n', lines);
+        return _manifests.GetOrAdd(key, _ => codec.Encode(lines, PayloadKind.CodeManifest).Bytes);
+    }
+
+    private Task Upload(AssemblyFile file, CancellationToken cancellationToken) =>
+        _uploads.GetOrAdd(file.Entry.Sha256, _ => new Lazy<Task>(() => UploadAsync(file, cancellationToken))).Value;
+
+    private async Task UploadAsync(AssemblyFile file, CancellationToken cancellationToken)
+    {
+        var key = layout.AssemblyOf(file.Entry.Sha256);
+        await UploadOnceAsync(layout.AssemblyOf(file.Entry.Sha256), file.Path, cancellationToken).ConfigureAwait(false);
+        if (file.Entry.SymbolsSha256 is { } symbols)
+        {
+            await UploadOnceAsync(layout.SymbolsOf(symbols), Path.ChangeExtension(file.Path, ".pdb"), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task UploadOnceAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        // Content-addressed: a blob already there (from an earlier run that kept its folder) is the same bytes.
+        if (!await storage.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            await storage.WriteAsync(key, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static AssemblyFile FileOf(Assembly assembly) => Files.GetOrAdd(assembly, a => new Lazy<AssemblyFile>(() =>
+    {
+        if (a.IsDynamic || string.IsNullOrEmpty(a.Location))
+        {
+            throw new NotSupportedException(
+                $"Cannot ship assembly '{a.FullName}': it was generated or loaded in memory and has no file. " +
+                "Functions and types submitted to BatchPool must live in assemblies loaded from files.");
+        }
+        var symbols = Path.ChangeExtension(a.Location, ".pdb");
+        var symbolsSha256 = File.Exists(symbols) ? Sha256Of(symbols) : null;
+        return new AssemblyFile(a.Location, new ShippedAssembly(a.GetName().Name!, Sha256Of(a.Location), symbolsSha256));
+    })).Value;
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private sealed record AssemblyFile(string Path, ShippedAssembly Entry);
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Security.Cryptography;
+using BatchPool.Storage;
+
+namespace BatchPool.Shipping;
+
+/// <summary>
+/// The worker's load context for shipped user code: it loads an assembly named in a job's manifest from storage, after
+/// checking the file's SHA-256 against the (authenticated) manifest, and leaves everything else (the framework, BatchPool)
+/// to the default context so that both sides share those types.
+/// </summary>
+internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayout layout) : AssemblyLoadContext("BatchPool shipped code")
+{
+    private readonly ConcurrentDictionary<string, ShippedAssembly> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Adds a job's manifest entries; one name may never stand for two different files.</summary>
+    public void Add(IEnumerable<ShippedAssembly> entries)
+    {
+        foreach (var entry in entries)
+        {
+            var known = _entries.GetOrAdd(entry.Name, entry);
+            if (known.Sha256 != entry.Sha256)
+            {
+                throw new InvalidOperationException(
+                    $"Two builds of assembly {entry.Name} were shipped to one worker ({known.Sha256[..12]} and {entry.Sha256[..12]}); " +
+                    "an executor's jobs must all come from one build of the program.");
+            }
+        }
+    }
+
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        if (assemblyName.Name is null || !_entries.TryGetValue(assemblyName.Name, out var entry))
+        {
+            return null;
+        }
+        using var assembly = new MemoryStream(Fetch(layout.AssemblyOf(entry.Sha256), entry.Sha256, entry.Name));
+        if (entry.SymbolsSha256 is not { } symbolsSha256)
+        {
+            return LoadFromStream(assembly);
+        }
+        using var symbols = new MemoryStream(Fetch(layout.SymbolsOf(symbolsSha256), symbolsSha256, entry.Name));
+        return LoadFromStream(assembly, symbols);
+    }
+
+    /// <summary>Reads a shipped file and checks it is the one the (authenticated) manifest names.</summary>
+    private byte[] Fetch(string key, string sha256, string name)
+    {
+        var bytes = storage.ReadAsync(key).AsTask().GetAwaiter().GetResult()
+            ?? throw new FileNotFoundException($"Shipped file {key} of assembly {name} is missing from {storage.Locator}; was the executor's folder deleted while jobs ran?", key);
+        if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != sha256)
+        {
+            throw new InvalidDataException(
+                $"Shipped file {key} of assembly {name} in {storage.Locator} does not match the hash its job was submitted with; refusing to load it.");
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,74 @@
+namespace BatchPool.Storage;
+
+/// <summary>
+/// Storage in a folder of a local or shared file system (NFS, Lustre, ...): the default, and the one every
+/// machine of a cluster with a shared folder can use.
+/// </summary>
+public sealed class FileSystemStorage : IBatchStorage
+{
+    /// <summary>Opens storage rooted at <paramref name="root"/>, a folder path or a <c>file://</c> URI; creates the folder.</summary>
+    /// <param name="root">The folder under which every key lives.</param>
+    public FileSystemStorage(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        RootPath = Path.GetFullPath(root.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(root).LocalPath : root);
+        Directory.CreateDirectory(RootPath);
+    }
+
+    /// <summary>The absolute path of the root folder.</summary>
+    public string RootPath { get; }
+
+    /// <inheritdoc />
+    public string Locator => new Uri(RootPath + Path.DirectorySeparatorChar).AbsoluteUri;
+
+    /// <inheritdoc />
+    public async ValueTask WriteAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Write beside, then rename: a reader polling for the blob never sees half of it.
+        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        {
+            await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<byte[]?> ReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(PathOf(key), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(File.Exists(PathOf(key)));
+
+    /// <inheritdoc />
+    public ValueTask DeleteFolderAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(prefix.TrimEnd('/'));
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private string PathOf(string key)
+    {
+        if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or ".."))
+        {
+            throw new ArgumentException($"Storage key '{key}' is not a relative path of plain names.", nameof(key));
+        }
+        return Path.Combine(RootPath, key.Replace('/', Path.DirectorySeparatorChar));
+    }
+}

@@ -1,0 +1,39 @@
+namespace BatchPool.Storage;
+
+/// <summary>
+/// A store of blobs shared by the submitting machine and the machines that run jobs: a folder, or a bucket.
+/// Keys are relative, '/'-separated paths such as <c>batch-pool-executor/name/inputs/call/input</c>.
+/// </summary>
+/// <remarks>
+/// A write is atomic: a reader sees the whole blob or none of it. Implementations must be safe to call
+/// from many threads at once.
+/// </remarks>
+public interface IBatchStorage
+{
+    /// <summary>
+    /// Where the store is, in a form the worker can open (for example <c>file:///shared/tmp</c>); it names the place,
+    /// never a credential.
+    /// </summary>
+    string Locator { get; }
+
+    /// <summary>Writes <paramref name="data"/> under <paramref name="key"/>, replacing any blob already there.</summary>
+    /// <param name="key">The blob's key.</param>
+    /// <param name="data">The blob's bytes.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    ValueTask WriteAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the blob under <paramref name="key"/>, or returns null when there is none.</summary>
+    /// <param name="key">The blob's key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask<byte[]?> ReadAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells whether a blob exists under <paramref name="key"/>.</summary>
+    /// <param name="key">The blob's key.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every blob whose key starts with <paramref name="prefix"/>; deleting nothing is no error.</summary>
+    /// <param name="prefix">A key prefix ending in '/', naming a folder.</param>
+    /// <param name="cancellationToken">Cancels the deletion.</param>
+    ValueTask DeleteFolderAsync(string prefix, CancellationToken cancellationToken = default);
+}

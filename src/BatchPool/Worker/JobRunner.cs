@@ -1,0 +1,144 @@
+using BatchPool.Codec;
+using BatchPool.Shipping;
+using BatchPool.Storage;
+
+namespace BatchPool.Worker;
+
+/// <summary>
+/// Runs jobs in a worker: reads a job's input from storage, loads the shipped code it names, calls the function for each
+/// argument list (stopping at the first call that throws, whose exception becomes that call's outcome), and writes the
+/// outcomes back. One runner serves every job of a worker process, keeping each executor's loaded code between jobs.
+/// </summary>
+internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
+{
+    private readonly Dictionary<(string Storage, string Folder), ExecutorContext> _executors = [];
+
+    /// <summary>Runs the job that <paramref name="arguments"/> (a <c>run</c> command) names; returns the worker's exit code.</summary>
+    public async Task<int> RunAsync(IReadOnlyList<string> arguments)
+    {
+        string locator, folder, callName;
+        try
+        {
+            (locator, folder, callName) = WorkerProtocol.ParseRun(arguments);
+        }
+        catch (ArgumentException e)
+        {
+            await log.WriteLineAsync($"batchpool worker: bad arguments: {e.Message}").ConfigureAwait(false);
+            return WorkerProtocol.BadArguments;
+        }
+
+        var context = ContextOf(locator, folder);
+        var input = await context.Storage.ReadAsync(context.Layout.InputOf(callName)).ConfigureAwait(false);
+        if (input is null)
+        {
+            await log.WriteLineAsync($"batchpool worker: the input of {callName} is not in {locator}{context.Layout.InputOf(callName)}").ConfigureAwait(false);
+            return WorkerProtocol.InputRefused;
+        }
+
+        JobInput job;
+        try
+        {
+            job = Read(context, input);
+        }
+#pragma warning disable CA1031 // Whatever stops the input from being read is the job's outcome, reported to the client.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await log.WriteLineAsync($"batchpool worker: refused the input of {callName}: {e}").ConfigureAwait(false);
+            var written = await WriteAsync(context, callName, [new CallOutcome(null, e)]).ConfigureAwait(false);
+            return written ? WorkerProtocol.InputRefused : WorkerProtocol.OutputNotWritten;
+        }
+
+        var outcomes = new List<CallOutcome>(job.Calls.Length);
+        using (context.Code.EnterContextualReflection())
+        {
+            for (var i = 0; i < job.Calls.Length; i++)
+            {
+                try
+                {
+                    outcomes.Add(new CallOutcome(await CallInvoker.InvokeAsync(job.Function, job.Calls[i]).ConfigureAwait(false), null));
+                }
+#pragma warning disable CA1031 // The user's exception is the call's outcome.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    await log.WriteLineAsync($"batchpool worker: {callName}: call {i + 1} of {job.Calls.Length} threw {e}").ConfigureAwait(false);
+                    outcomes.Add(new CallOutcome(null, e));
+                    break;
+                }
+            }
+        }
+        return await WriteAsync(context, callName, outcomes).ConfigureAwait(false) ? WorkerProtocol.Succeeded : WorkerProtocol.OutputNotWritten;
+    }
+
+    private JobInput Read(ExecutorContext context, byte[] input)
+    {
+        var (manifest, payload) = JobFile.Split(input);
+        var entries = (string[])codec.Decode(manifest, PayloadKind.CodeManifest);
+        context.Code.Add(entries.Select(ShippedAssembly.FromManifestLine));
+        using (context.Code.EnterContextualReflection())
+        {
+            return (JobInput)codec.Decode(payload, PayloadKind.JobInput);
+        }
+    }
+
+    private async Task<bool> WriteAsync(ExecutorContext context, string callName, IReadOnlyList<CallOutcome> outcomes)
+    {
+        byte[] output;
+        using (context.Code.EnterContextualReflection())
+        {
+            output = EncodeOutput(outcomes);
+        }
+        try
+        {
+            await context.Storage.WriteAsync(context.Layout.OutputOf(callName), output).ConfigureAwait(false);
+            return true;
+        }
+#pragma warning disable CA1031 // A job that cannot write its output fails with its log, which this line ends.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await log.WriteLineAsync($"batchpool worker: could not write the output of {callName}: {e}").ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    /// <summary>Encodes the outcomes; a value or exception that cannot be shipped back becomes that call's error.</summary>
+    private byte[] EncodeOutput(IReadOnlyList<CallOutcome> outcomes)
+    {
+        try
+        {
+            return codec.Encode(new JobOutput([.. outcomes]), PayloadKind.JobOutput).Bytes;
+        }
+        catch (UnserializableValueException)
+        {
+            var shippable = outcomes.Select(outcome =>
+            {
+                try
+                {
+                    codec.Encode(new JobOutput([outcome]), PayloadKind.JobOutput);
+                    return outcome;
+                }
+                catch (UnserializableValueException e)
+                {
+                    return new CallOutcome(null, e);
+                }
+            });
+            return codec.Encode(new JobOutput([.. shippable]), PayloadKind.JobOutput).Bytes;
+        }
+    }
+
+    private ExecutorContext ContextOf(string locator, string folder)
+    {
+        if (!_executors.TryGetValue((locator, folder), out var context))
+        {
+            var storage = StorageLocator.Open(locator);
+            var layout = new ExecutorLayout(folder);
+            context = new ExecutorContext(storage, layout, new ShippedCodeLoadContext(storage, layout));
+            _executors[(locator, folder)] = context;
+        }
+        return context;
+    }
+
+    private sealed record ExecutorContext(IBatchStorage Storage, ExecutorLayout Layout, ShippedCodeLoadContext Code);
+}

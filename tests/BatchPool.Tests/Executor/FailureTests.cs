@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using BatchPool.Backends;
+
+namespace BatchPool.Tests.Executor;
+
+/// <summary>Bad input and dying jobs: clear errors, nothing lost, nothing hanging.</summary>
+public sealed class FailureTests : IAsyncLifetime
+{
+    private readonly TestBackend _backend = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    [Fact]
+    public void An_unserializable_capture_fails_at_submit_naming_the_field()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        using var fs = File.OpenRead(typeof(FailureTests).Assembly.Location);
+        var error = Assert.Throws<UnserializableValueException>(() => bpe.Submit(() => fs.Length));
+        Assert.Contains("fs", error.Path, StringComparison.Ordinal);
+        Assert.Contains("FileStream", error.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(FileStream), error.ValueType);
+    }
+
+    [Fact]
+    public void Capturing_the_executor_is_refused_with_the_reason()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var error = Assert.Throws<UnserializableValueException>(() => bpe.Submit(() => bpe.Name));
+        Assert.Equal(typeof(BatchPoolExecutor), error.ValueType);
+        Assert.Contains("closure object per scope", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_worker_that_exits_fails_its_own_job_with_id_state_exit_code_and_log_tail()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var healthy = bpe.Submit(() => 1);
+        var dying = bpe.Submit(() =>
+        {
+            Console.Error.WriteLine("about to exit on purpose");
+            Environment.Exit(3);
+            return 0;
+        });
+        var after = bpe.Submit(() => 2);
+        var error = Assert.Throws<BatchJobFailedException>(() => dying.Result());
+        Assert.Equal(BatchJobState.Failed, error.State);
+        Assert.Equal(3, error.ExitCode);
+        Assert.StartsWith("local-", error.JobId, StringComparison.Ordinal);
+        Assert.Contains("about to exit on purpose", error.LogTail, StringComparison.Ordinal);
+        Assert.Contains("submitted job failed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, healthy.Result());
+        Assert.Equal(2, after.Result());
+    }
+
+    [Fact]
+    public void A_killed_worker_reports_the_signal()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var killed = bpe.Submit(() =>
+        {
+            Process.GetCurrentProcess().Kill();
+            return 0;
+        });
+        var error = Assert.Throws<BatchJobFailedException>(() => killed.Result(TimeSpan.FromSeconds(60)));
+        Assert.Equal(9, error.Signal);
+        Assert.Contains("SIGKILL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_result_that_cannot_be_shipped_back_is_a_clear_error()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var path = typeof(FailureTests).Assembly.Location;
+        var future = bpe.Submit(() => File.OpenRead(path));
+        var error = Assert.Throws<UnserializableValueException>(() => future.Result());
+        Assert.Equal(typeof(FileStream), error.ValueType);
+    }
+
+    [Fact]
+    public void Submit_and_map_after_shutdown_throw()
+    {
+        var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        bpe.Shutdown();
+        Assert.Throws<ExecutorShutDownException>(() => bpe.Submit(() => 1));
+        var error = Assert.Throws<ExecutorShutDownException>(() => bpe.Map(x => x, [1]));
+        Assert.IsAssignableFrom<InvalidOperationException>(error);
+    }
+
+    [Fact]
+    public void A_map_error_cancels_the_other_jobs()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var started = DateTime.UtcNow;
+        var results = bpe.Map(x => x == 0 ? throw new InvalidOperationException("first fails") : Sleep(x), Enumerable.Range(0, 6));
+        Assert.Equal("first fails", Assert.Throws<InvalidOperationException>(() => results.ToList()).Message);
+        bpe.Shutdown();
+        // The sleeping jobs were cancelled, not waited for.
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public void Cleanup_deletes_the_executor_folder_only_when_asked()
+    {
+        var cleaned = new BatchPoolExecutor(backend: _backend.Backend);
+        Assert.Equal(1, cleaned.Submit(() => 1).Result());
+        Assert.True(Directory.Exists(_backend.FolderOf(cleaned)));
+        cleaned.Shutdown();
+        Assert.False(Directory.Exists(_backend.FolderOf(cleaned)));
+
+        var kept = new BatchPoolExecutor(backend: _backend.Backend, cleanupBucket: false);
+        var call = kept.Submit(() => 2);
+        Assert.Equal(2, call.Result());
+        kept.Shutdown();
+        Assert.True(Directory.Exists(Path.Combine(_backend.FolderOf(kept), "inputs")));
+        Assert.True(Directory.Exists(Path.Combine(_backend.FolderOf(kept), "outputs")));
+    }
+
+    [Fact]
+    public void Cleanup_waits_for_jobs_still_running_after_shutdown_without_waiting()
+    {
+        var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var slow = bpe.Submit(() => Sleep(1));
+        bpe.Shutdown(wait: false);
+        Assert.Equal(1, slow.Result());
+        SpinWait.SpinUntil(() => !Directory.Exists(_backend.FolderOf(bpe)), TimeSpan.FromSeconds(30));
+        Assert.False(Directory.Exists(_backend.FolderOf(bpe)));
+    }
+
+    [Fact]
+    public void Thread_limits_follow_cpus_per_job()
+    {
+        using (var single = new BatchPoolExecutor(backend: _backend.Backend))
+        {
+            Assert.Equal(("1", "1", 1), single.Submit(() => (Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), Environment.GetEnvironmentVariable("NUMEXPR_NUM_THREADS"), Environment.ProcessorCount)).Result());
+        }
+        using var wide = new BatchPoolExecutor(backend: _backend.Backend, cpusPerJob: "2000m");
+        Assert.Equal(("2", "2", 2), wide.Submit(() => (Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS"), Environment.GetEnvironmentVariable("MKL_NUM_THREADS"), Environment.ProcessorCount)).Result());
+    }
+
+    [Fact]
+    public void The_secret_is_not_visible_to_jobs()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var (variable, commandLine) = bpe.Submit(() => (Environment.GetEnvironmentVariable("BATCHPOOL_SECRET"), Environment.CommandLine)).Result();
+        Assert.Null(variable);
+        Assert.EndsWith("serve", commandLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shipped_assembly_altered_in_storage_is_refused()
+    {
+        const string name = "tamper-test";
+        using (var first = new BatchPoolExecutor(name, _backend.Backend, cleanupBucket: false))
+        {
+            Assert.Equal(1, first.Submit(() => 1).Result());
+        }
+        foreach (var file in Directory.GetFiles(Path.Combine(_backend.Root, "batch-pool-executor", name, "assemblies"), "*.dll"))
+        {
+            File.AppendAllText(file, "altered");
+        }
+        using var second = new BatchPoolExecutor(name, _backend.Backend);
+        var error = second.Submit(() => 2).Exception();
+        Assert.NotNull(error);
+        Assert.Contains("does not match the hash", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_arguments_are_refused_at_once()
+    {
+        Assert.Throws<ArgumentException>(() => new BatchPoolExecutor(name: "a/b", backend: _backend.Backend));
+        Assert.Throws<FormatException>(() => new BatchPoolExecutor(backend: _backend.Backend, cpusPerJob: "lots"));
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        Assert.Throws<ArgumentOutOfRangeException>(() => bpe.Map(x => x, [1], chunksize: 0));
+    }
+
+    private static int Sleep(int seconds)
+    {
+        Thread.Sleep(TimeSpan.FromSeconds(seconds * 10));
+        return seconds;
+    }
+}
