@@ -3,4 +3,8 @@ namespace BatchPool.Backends;
 /// <summary>A job to run: a worker started with <see cref="WorkerArguments"/>.</summary>
 /// <param name="Name">A name for people and for the engine's listings: the executor's name and the call's name.</param>
 /// <param name="WorkerArguments">The arguments of the BatchPool worker for this job; the backend starts the worker with them.</param>
-public sealed record BatchJobRequest(string Name, IReadOnlyList<string> WorkerArguments);
+/// <param name="Input">
+/// The job's input, given only to a session that <see cref="IBatchSession.CarriesPayloads"/>: it hands the bytes to the
+/// worker itself, and storage holds no copy. Empty otherwise: the input is in storage.
+/// </param>
+public sealed record BatchJobRequest(string Name, IReadOnlyList<string> WorkerArguments, ReadOnlyMemory<byte> Input = default);

@@ -5,6 +5,13 @@ namespace BatchPool.Backends;
 public interface IBatchSession : IAsyncDisposable
 {
     /// <summary>
+    /// True when the session carries each job's input to its worker, and the output back in
+    /// <see cref="BatchJobOutcome.Output"/>, itself (over a pipe, say): the executor then stores no per-call files.
+    /// False (the default) when inputs and outputs go through storage, as they must for workers on other machines.
+    /// </summary>
+    bool CarriesPayloads => false;
+
+    /// <summary>
     /// Submits a group of jobs at once (one <c>Submit</c>, or every chunk of one <c>Map</c>: a backend with job arrays
     /// submits the group as one array). Returns when the engine has accepted them; throws when it refuses them,
     /// with the engine's words.

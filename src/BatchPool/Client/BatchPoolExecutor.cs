@@ -159,10 +159,17 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         try
         {
             var manifest = await _shipper.ShipAsync(prepared.SelectMany(p => p.Payload.UserAssemblies).Distinct(), cancellationToken).ConfigureAwait(false);
-            await Parallel.ForEachAsync(prepared, cancellationToken, async (p, ct) =>
-                await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), JobFile.Compose(manifest, p.Payload.Bytes), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            // A session that carries payloads hands them to its workers itself; any other reads them from storage.
+            var carried = _session.CarriesPayloads;
+            if (!carried)
+            {
+                await Parallel.ForEachAsync(prepared, cancellationToken, async (p, ct) =>
+                    await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), JobFile.Compose(manifest, p.Payload.Bytes), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            }
             var requests = prepared.Select(p => new BatchJobRequest(
-                $"{Name}-{p.Job.CallName}", WorkerProtocol.RunArguments(_backend.Storage.Locator, _layout.Folder, p.Job.CallName))).ToList();
+                $"{Name}-{p.Job.CallName}",
+                WorkerProtocol.RunArguments(_backend.Storage.Locator, _layout.Folder, p.Job.CallName),
+                carried ? JobFile.Compose(manifest, p.Payload.Bytes) : default)).ToList();
             var accepted = await _session.SubmitAsync(requests, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < prepared.Count; i++)
             {
@@ -196,7 +203,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
                 pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "was cancelled outside this executor"));
                 return;
             }
-            var output = await _backend.Storage.ReadAsync(_layout.OutputOf(pending.CallName)).ConfigureAwait(false);
+            ReadOnlyMemory<byte>? output = outcome.Output.IsEmpty
+                ? await _backend.Storage.ReadAsync(_layout.OutputOf(pending.CallName)).ConfigureAwait(false)
+                : outcome.Output;
             if (output is null)
             {
                 pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "did not write its output"));
@@ -205,7 +214,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             CallOutcome[] outcomes;
             try
             {
-                outcomes = ((JobOutput)_codec.Decode(output, PayloadKind.JobOutput)).Outcomes;
+                outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput)).Outcomes;
             }
             catch (InvalidPayloadException e)
             {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
@@ -20,12 +21,17 @@ internal static class CallNames
                 $"Executor name '{name}' must be 1 to 100 ASCII letters, digits, '-', '_' or '.', not starting with '.': it names folders and jobs.",
                 nameof(name));
 
-    public static string ForCall(Delegate function, long sequence)
+    private static readonly ConditionalWeakTable<MethodInfo, string> FunctionNames = [];
+
+    /// <summary>A call's name; the sequence makes it unique, the random part keeps names of different runs apart.</summary>
+    public static string ForCall(Delegate function, long sequence) =>
+        $"{FunctionNames.GetValue(function.Method, NameOf)}-{sequence}-{Random.Shared.GetString(Alphabet, 4)}";
+
+    private static string NameOf(MethodInfo method)
     {
-        var method = function.Method;
         var named = method.IsDefined(typeof(CompilerGeneratedAttribute), false) || method.Name.Contains('<', StringComparison.Ordinal)
-            ? "anonymous"
+            ? ""
             : new string(method.Name.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_').Take(40).ToArray());
-        return $"{(named.Length == 0 ? "anonymous" : named)}-{sequence}-{RandomNumberGenerator.GetString(Alphabet, 4)}";
+        return named.Length == 0 ? "anonymous" : named;
     }
 }

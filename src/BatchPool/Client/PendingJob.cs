@@ -61,9 +61,20 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     public CallOutcome[] Wait(TimeSpan? timeout)
     {
         var task = _outcomes.Task;
-        if (!task.IsCompleted && !((IAsyncResult)task).AsyncWaitHandle.WaitOne(timeout ?? Timeout.InfiniteTimeSpan))
+        if (!task.IsCompleted)
         {
-            throw TimedOut(timeout);
+            try
+            {
+                // Task.Wait spins briefly before it blocks: most results of a busy map arrive within the spin.
+                if (!task.Wait(timeout ?? Timeout.InfiniteTimeSpan))
+                {
+                    throw TimedOut(timeout);
+                }
+            }
+            catch (AggregateException)
+            {
+                // A failed or cancelled job: GetResult below throws its exception as it is.
+            }
         }
         return task.GetAwaiter().GetResult();
     }

@@ -13,8 +13,12 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
 {
     private readonly Dictionary<(string Storage, string Folder), ExecutorContext> _executors = [];
 
-    /// <summary>Runs the job that <paramref name="arguments"/> (a <c>run</c> command) names; returns the worker's exit code.</summary>
-    public async Task<int> RunAsync(IReadOnlyList<string> arguments)
+    /// <summary>
+    /// Runs the job that <paramref name="arguments"/> (a <c>run</c> command) names. Its input is
+    /// <paramref name="inlineInput"/> when given, and its output is then returned rather than stored; otherwise both go
+    /// through storage.
+    /// </summary>
+    public async Task<JobResult> RunAsync(IReadOnlyList<string> arguments, ReadOnlyMemory<byte> inlineInput = default)
     {
         string locator, folder, callName;
         try
@@ -24,29 +28,29 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
         catch (ArgumentException e)
         {
             await log.WriteLineAsync($"batchpool worker: bad arguments: {e.Message}").ConfigureAwait(false);
-            return WorkerProtocol.BadArguments;
+            return new JobResult(WorkerProtocol.BadArguments);
         }
 
         var context = ContextOf(locator, folder);
-        var input = await context.Storage.ReadAsync(context.Layout.InputOf(callName)).ConfigureAwait(false);
-        if (input is null)
+        var inline = !inlineInput.IsEmpty;
+        ReadOnlyMemory<byte>? input = inline ? inlineInput : await context.Storage.ReadAsync(context.Layout.InputOf(callName)).ConfigureAwait(false);
+        if (input is not { } jobFile)
         {
             await log.WriteLineAsync($"batchpool worker: the input of {callName} is not in {locator}{context.Layout.InputOf(callName)}").ConfigureAwait(false);
-            return WorkerProtocol.InputRefused;
+            return new JobResult(WorkerProtocol.InputRefused);
         }
 
         JobInput job;
         try
         {
-            job = Read(context, input);
+            job = Read(context, jobFile);
         }
 #pragma warning disable CA1031 // Whatever stops the input from being read is the job's outcome, reported to the client.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             await log.WriteLineAsync($"batchpool worker: refused the input of {callName}: {e}").ConfigureAwait(false);
-            var written = await WriteAsync(context, callName, [new CallOutcome(null, e)]).ConfigureAwait(false);
-            return written ? WorkerProtocol.InputRefused : WorkerProtocol.OutputNotWritten;
+            return await FinishAsync(context, callName, [new CallOutcome(null, e)], inline, WorkerProtocol.InputRefused).ConfigureAwait(false);
         }
 
         var outcomes = new List<CallOutcome>(job.Calls.Length);
@@ -68,38 +72,59 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
                 }
             }
         }
-        return await WriteAsync(context, callName, outcomes).ConfigureAwait(false) ? WorkerProtocol.Succeeded : WorkerProtocol.OutputNotWritten;
+        return await FinishAsync(context, callName, outcomes, inline, WorkerProtocol.Succeeded).ConfigureAwait(false);
     }
 
-    private JobInput Read(ExecutorContext context, byte[] input)
+    /// <summary>
+    /// Compiles the codec's paths in the background while the worker waits for its first job, which then runs warm.
+    /// </summary>
+    public void WarmUp() => _ = Task.Run(() =>
+    {
+        var input = codec.Encode(new JobInput(new Func<int, int>(Math.Abs), [[-1]]), PayloadKind.JobInput);
+        var job = (JobInput)codec.Decode(input.Bytes, PayloadKind.JobInput);
+        var output = codec.Encode(new JobOutput([new CallOutcome(job.Function.DynamicInvoke(job.Calls[0]), null)]), PayloadKind.JobOutput);
+        codec.Decode(output.Bytes, PayloadKind.JobOutput);
+    });
+
+    private JobInput Read(ExecutorContext context, ReadOnlyMemory<byte> input)
     {
         var (manifest, payload) = JobFile.Split(input);
-        var entries = (string[])codec.Decode(manifest, PayloadKind.CodeManifest);
-        context.Code.Add(entries.Select(ShippedAssembly.FromManifestLine));
+        // An executor's jobs mostly repeat one manifest: bytes identical to the last ones read were authenticated then.
+        if (!manifest.Span.SequenceEqual(context.LastManifest))
+        {
+            var entries = (string[])codec.Decode(manifest, PayloadKind.CodeManifest);
+            context.Code.Add(entries.Select(ShippedAssembly.FromManifestLine));
+            context.LastManifest = manifest.ToArray();
+        }
         using (context.Code.EnterContextualReflection())
         {
             return (JobInput)codec.Decode(payload, PayloadKind.JobInput);
         }
     }
 
-    private async Task<bool> WriteAsync(ExecutorContext context, string callName, IReadOnlyList<CallOutcome> outcomes)
+    /// <summary>Encodes the outcomes and returns them (inline) or stores them; a job whose output is lost fails.</summary>
+    private async Task<JobResult> FinishAsync(ExecutorContext context, string callName, IReadOnlyList<CallOutcome> outcomes, bool inline, int exitCode)
     {
         byte[] output;
         using (context.Code.EnterContextualReflection())
         {
             output = EncodeOutput(outcomes);
         }
+        if (inline)
+        {
+            return new JobResult(exitCode, output);
+        }
         try
         {
             await context.Storage.WriteAsync(context.Layout.OutputOf(callName), output).ConfigureAwait(false);
-            return true;
+            return new JobResult(exitCode);
         }
 #pragma warning disable CA1031 // A job that cannot write its output fails with its log, which this line ends.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             await log.WriteLineAsync($"batchpool worker: could not write the output of {callName}: {e}").ConfigureAwait(false);
-            return false;
+            return new JobResult(WorkerProtocol.OutputNotWritten);
         }
     }
 
@@ -140,5 +165,11 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
         return context;
     }
 
-    private sealed record ExecutorContext(IBatchStorage Storage, ExecutorLayout Layout, ShippedCodeLoadContext Code);
+    /// <summary>A job's exit code, and its output when the job's input came inline.</summary>
+    internal sealed record JobResult(int ExitCode, byte[]? Output = null);
+
+    private sealed record ExecutorContext(IBatchStorage Storage, ExecutorLayout Layout, ShippedCodeLoadContext Code)
+    {
+        public byte[] LastManifest { get; set; } = [];
+    }
 }

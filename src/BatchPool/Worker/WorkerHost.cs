@@ -1,4 +1,4 @@
-using System.Text;
+using System.Threading.Channels;
 using BatchPool.Codec;
 
 namespace BatchPool.Worker;
@@ -20,7 +20,8 @@ internal static class WorkerHost
                 }
                 // The user's code has no business with the key.
                 Environment.SetEnvironmentVariable(WorkerProtocol.SecretVariable, null);
-                return await new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log).RunAsync(arguments).ConfigureAwait(false);
+                var result = await new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log).RunAsync(arguments).ConfigureAwait(false);
+                return result.ExitCode;
             case WorkerProtocol.ServeCommand:
                 return await ServeAsync(log).ConfigureAwait(false);
             default:
@@ -32,36 +33,54 @@ internal static class WorkerHost
     private static async Task<int> ServeAsync(TextWriter log)
     {
         // Standard output carries the protocol alone: what user code prints goes to the log.
-        var replies = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true };
+        var replies = Console.OpenStandardOutput();
         Console.SetOut(log);
-        var requests = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
-        var secret = await requests.ReadLineAsync().ConfigureAwait(false);
-        if (string.IsNullOrEmpty(secret))
+        var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
+        if (WorkerFrames.ReadSecret(requests) is not { Length: > 0 } secret)
         {
             return WorkerProtocol.BadArguments;
         }
-        var runner = new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log);
+        var runner = new JobRunner(new PayloadCodec(secret), log);
 
-        // Watch standard input on its own thread: when the client goes away (it closes our input, or dies), stop at once,
-        // even in the middle of a job that would otherwise run forever.
-        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
-        var watcher = new Thread(() =>
+        // Read requests on a thread of their own: the client may send the next job while this one runs, and when it goes
+        // away (it closes our input, or dies) the worker stops at once, even in the middle of a job that would run forever.
+        // A "cancel CALL" request names a job sent earlier that must not start.
+        var jobs = Channel.CreateUnbounded<(string[] Arguments, byte[] Input)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var cancelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var reader = new Thread(() =>
         {
-            while (requests.ReadLine() is { } line)
+            try
             {
-                lines.Writer.TryWrite(line);
+                while (WorkerFrames.ReadRequest(requests) is { } request)
+                {
+                    if (request.Arguments is [WorkerProtocol.CancelCommand, var call])
+                    {
+                        cancelled[call] = true;
+                    }
+                    else
+                    {
+                        jobs.Writer.TryWrite(request);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or EndOfStreamException)
+            {
+                log.WriteLine($"batchpool worker: the client's requests broke off: {e.Message}");
             }
             log.Flush();
             Environment.Exit(0);
         })
-        { IsBackground = true, Name = "batchpool-stdin" };
-        watcher.Start();
+        { IsBackground = true, Name = "batchpool-requests" };
+        reader.Start();
 
-        await foreach (var line in lines.Reader.ReadAllAsync().ConfigureAwait(false))
+        runner.WarmUp();
+        await foreach (var (arguments, input) in jobs.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            var code = await runner.RunAsync(line.Split('\t')).ConfigureAwait(false);
+            var result = WorkerProtocol.CallNameOf(arguments) is { } call && cancelled.TryRemove(call, out _)
+                ? new JobRunner.JobResult(WorkerProtocol.CancelledBeforeStart)
+                : await runner.RunAsync(arguments, input).ConfigureAwait(false);
             await log.FlushAsync().ConfigureAwait(false);
-            await replies.WriteLineAsync($"{WorkerProtocol.DoneReply}\t{code}").ConfigureAwait(false);
+            await WorkerFrames.WriteReplyAsync(replies, result.ExitCode, result.Output).ConfigureAwait(false);
         }
         return 0;
     }

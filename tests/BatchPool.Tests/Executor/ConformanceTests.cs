@@ -1,10 +1,10 @@
 namespace BatchPool.Tests.Executor;
 
 /// <summary>The 18 behaviours that the tests of Hail's BatchPoolExecutor check, on the local backend.</summary>
-public sealed class ConformanceTests : IAsyncLifetime
+public abstract class ConformanceTests(bool payloadsThroughStorage) : IAsyncLifetime
 {
     private static readonly TimeSpan Short = TimeSpan.FromSeconds(2);
-    private readonly TestBackend _backend = new();
+    private readonly TestBackend _backend = new(payloadsThroughStorage: payloadsThroughStorage);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -191,3 +191,9 @@ public sealed class ConformanceTests : IAsyncLifetime
 
     private static int Die(int x) => throw new InvalidOperationException("dead");
 }
+
+/// <summary>Payloads over the local workers' pipes (the local backend's default).</summary>
+public sealed class ConformanceTestsOverPipes() : ConformanceTests(payloadsThroughStorage: false);
+
+/// <summary>Payloads through storage, as on remote backends.</summary>
+public sealed class ConformanceTestsThroughStorage() : ConformanceTests(payloadsThroughStorage: true);

@@ -10,9 +10,9 @@ public sealed record Point(double X, double Y);
 public record struct Span2(int From, int To);
 
 /// <summary>Closures, values and exceptions through Submit and Map against real worker processes.</summary>
-public sealed class EndToEndTests : IAsyncLifetime
+public abstract class EndToEndTests(bool payloadsThroughStorage) : IAsyncLifetime
 {
-    private readonly TestBackend _backend = new();
+    private readonly TestBackend _backend = new(payloadsThroughStorage: payloadsThroughStorage);
     private BatchPoolExecutor _bpe = null!;
 
     public Task InitializeAsync()
@@ -188,3 +188,9 @@ public sealed class EndToEndTests : IAsyncLifetime
 
     private static int Throw(Exception e) => throw e;
 }
+
+/// <summary>Payloads over the local workers' pipes (the local backend's default).</summary>
+public sealed class EndToEndTestsOverPipes() : EndToEndTests(payloadsThroughStorage: false);
+
+/// <summary>Payloads through storage, as on remote backends.</summary>
+public sealed class EndToEndTestsThroughStorage() : EndToEndTests(payloadsThroughStorage: true);

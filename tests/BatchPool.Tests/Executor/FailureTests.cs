@@ -110,11 +110,21 @@ public sealed class FailureTests : IAsyncLifetime
         Assert.False(Directory.Exists(_backend.FolderOf(cleaned)));
 
         var kept = new BatchPoolExecutor(backend: _backend.Backend, cleanupBucket: false);
-        var call = kept.Submit(() => 2);
-        Assert.Equal(2, call.Result());
+        Assert.Equal(2, kept.Submit(() => 2).Result());
         kept.Shutdown();
-        Assert.True(Directory.Exists(Path.Combine(_backend.FolderOf(kept), "inputs")));
-        Assert.True(Directory.Exists(Path.Combine(_backend.FolderOf(kept), "outputs")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_backend.FolderOf(kept), "assemblies")));
+    }
+
+    [Fact]
+    public async Task Through_storage_each_call_has_its_input_and_output_files()
+    {
+        await using var storageBackend = new TestBackend(payloadsThroughStorage: true);
+        var kept = new BatchPoolExecutor(backend: storageBackend.Backend, cleanupBucket: false);
+        Assert.Equal([2, 4], kept.Map(x => x * 2, [1, 2]));
+        kept.Shutdown();
+        var folder = storageBackend.FolderOf(kept);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "inputs"), "input", SearchOption.AllDirectories).Length);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "outputs"), "output", SearchOption.AllDirectories).Length);
     }
 
     [Fact]

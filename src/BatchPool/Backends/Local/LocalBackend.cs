@@ -34,6 +34,13 @@ public sealed class LocalBackend : IBatchBackend
     /// <inheritdoc />
     public IBatchStorage Storage { get; }
 
+    /// <summary>
+    /// When true, every job's input and output go through <see cref="Storage"/> (<c>inputs/</c> and <c>outputs/</c> of the
+    /// executor's folder) as they do on remote backends: slower, and useful to inspect payloads. By default they travel
+    /// over the worker's pipes, and storage holds only the shipped assemblies.
+    /// </summary>
+    public bool PayloadsThroughStorage { get; init; }
+
     /// <inheritdoc />
     public IBatchSession OpenSession(BatchSessionOptions options)
     {
@@ -45,7 +52,7 @@ public sealed class LocalBackend : IBatchBackend
                 "leave image unset, or use a backend that runs containers.", nameof(options));
         }
         var parallel = _maxParallelJobs ?? Math.Max(1, (int)(Environment.ProcessorCount / Math.Max(1.0, options.CpusPerJob?.Cores ?? 1)));
-        var session = new LocalSession(options, parallel);
+        var session = new LocalSession(options, parallel, carriesPayloads: !PayloadsThroughStorage);
         lock (_sessions)
         {
             _sessions.Add(session);

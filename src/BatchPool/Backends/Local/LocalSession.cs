@@ -1,29 +1,41 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
+using BatchPool.Worker;
 
 namespace BatchPool.Backends.Local;
 
 /// <summary>
 /// One executor's jobs on the local backend: a queue, and one slot per parallel job, each owning a warm worker process
-/// that it starts when a job arrives and replaces when the process dies or a cancel kills it.
+/// that starts with the session and is replaced when it dies or a cancel kills it. A slot keeps a few jobs in flight
+/// (the first runs, the others wait inside the worker) so that the worker never waits for the client between jobs.
 /// </summary>
 internal sealed class LocalSession : IBatchSession
 {
+    /// <summary>
+    /// The most jobs a slot keeps in flight. A slot sends more ahead the longer the queue (its share of it, capped
+    /// here): a long map hides every round trip, while a short queue stays balanced across slots.
+    /// </summary>
+    private const int MaxJobsInFlight = 32;
+
     private static long _lastJobId;
 
     private readonly BatchSessionOptions _options;
     private readonly Channel<QueuedJob> _queue = Channel.CreateUnbounded<QueuedJob>();
-    private readonly ConcurrentDictionary<BatchJob, LocalWorkerProcess> _running = new();
+    private readonly ConcurrentQueue<QueuedJob> _resend = new();
+    private readonly ConcurrentDictionary<BatchJob, (LocalWorkerProcess Process, string CallName)> _sent = new();
     private readonly Task[] _slots;
     private readonly CancellationTokenSource _closing = new();
     private int _disposed;
 
-    public LocalSession(BatchSessionOptions options, int parallelJobs)
+    public LocalSession(BatchSessionOptions options, int parallelJobs, bool carriesPayloads)
     {
         _options = options;
+        CarriesPayloads = carriesPayloads;
         _slots = Enumerable.Range(0, parallelJobs).Select(_ => Task.Run(RunSlotAsync)).ToArray();
     }
+
+    public bool CarriesPayloads { get; }
 
     public ValueTask<IReadOnlyList<BatchJob>> SubmitAsync(IReadOnlyList<BatchJobRequest> jobs, CancellationToken cancellationToken = default)
     {
@@ -33,23 +45,31 @@ internal sealed class LocalSession : IBatchSession
         {
             var id = Interlocked.Increment(ref _lastJobId).ToString(CultureInfo.InvariantCulture);
             accepted[i] = new BatchJob($"local-{Environment.ProcessId}-{id}", jobs[i].Name);
-            _queue.Writer.TryWrite(new QueuedJob(accepted[i], jobs[i].WorkerArguments));
+            _queue.Writer.TryWrite(new QueuedJob(accepted[i], jobs[i].WorkerArguments, CarriesPayloads ? jobs[i].Input : default));
         }
         return ValueTask.FromResult<IReadOnlyList<BatchJob>>(accepted);
     }
 
-    public ValueTask CancelAsync(BatchJob job)
+    public async ValueTask CancelAsync(BatchJob job)
     {
-        // A queued job is ended here and skipped by the slots; a running one ends when its process is killed.
-        if (job.State == BatchJobState.Queued)
+        // Not sent yet: ended here, and skipped by the slots. Sent and waiting in the worker: ended here, and the worker
+        // is told to skip it. Running: its worker is killed, and the slot reports it cancelled.
+        var running = job.State == BatchJobState.Running;
+        if (!running)
         {
             job.ReportEnded(new BatchJobOutcome(BatchJobState.Cancelled, Detail: "cancelled before it started"));
         }
-        if (_running.TryGetValue(job, out var process))
+        if (_sent.TryGetValue(job, out var sent))
         {
-            process.Kill();
+            if (running)
+            {
+                sent.Process.Kill();
+            }
+            else
+            {
+                await sent.Process.SkipAsync(sent.CallName).ConfigureAwait(false);
+            }
         }
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
@@ -59,48 +79,86 @@ internal sealed class LocalSession : IBatchSession
             return;
         }
         _queue.Writer.TryComplete();
+        // Cancel first, then kill what was sent: a slot checks the token after registering a job, so one side sees the other.
         await _closing.CancelAsync().ConfigureAwait(false);
-        foreach (var process in _running.Values)
+        foreach (var (process, _) in _sent.Values)
         {
             process.Kill();
         }
         await Task.WhenAll(_slots).ConfigureAwait(false);
-        while (_queue.Reader.TryRead(out var left))
+        while (_queue.Reader.TryRead(out var left) || _resend.TryDequeue(out left))
         {
-            left.Job.ReportEnded(new BatchJobOutcome(BatchJobState.Cancelled, Detail: "the executor shut down before the job started"));
+            left.Job.ReportEnded(ShutDownBeforeStart);
         }
         _closing.Dispose();
     }
 
+    private static readonly BatchJobOutcome ShutDownBeforeStart = new(BatchJobState.Cancelled, Detail: "the executor shut down before the job started");
+
     private async Task RunSlotAsync()
     {
-        LocalWorkerProcess? process = null;
+        var process = LocalWorkerProcess.Start(_options);
+        var inFlight = new Queue<QueuedJob>();
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            while (true)
             {
-                if (!_queue.Reader.TryRead(out var queued) || queued.Job.Ended.IsCompleted)
+                if (inFlight.Count == 0 && _resend.IsEmpty && !await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
                 {
-                    continue;
+                    return;
                 }
-                if (process is null || process.HasExited || process.KilledOnPurpose)
+                if (process.HasExited || process.KilledOnPurpose)
                 {
-                    process?.Dispose();
+                    process.Dispose();
                     process = LocalWorkerProcess.Start(_options);
                 }
-                _running[queued.Job] = process;
-                queued.Job.ReportRunning();
-                if (queued.Job.Ended.IsCompleted || _closing.IsCancellationRequested)
+                var window = Math.Clamp(1 + (_queue.Reader.Count / _slots.Length), 2, MaxJobsInFlight);
+                while (inFlight.Count < window && TryTake(out var queued))
                 {
-                    // Cancelled, or the session closed, between the check above and the registration: never start it.
-                    // (DisposeAsync cancels before it kills what is registered, so one of the two sides sees the other.)
-                    _running.TryRemove(queued.Job, out _);
-                    queued.Job.ReportEnded(new BatchJobOutcome(BatchJobState.Cancelled, Detail: "the executor shut down before the job started"));
+                    if (queued.Job.Ended.IsCompleted)
+                    {
+                        continue;
+                    }
+                    _sent[queued.Job] = (process, WorkerProtocol.CallNameOf(queued.WorkerArguments) ?? "");
+                    if (_closing.IsCancellationRequested)
+                    {
+                        _sent.TryRemove(queued.Job, out _);
+                        queued.Job.ReportEnded(ShutDownBeforeStart);
+                        continue;
+                    }
+                    if (inFlight.Count == 0)
+                    {
+                        queued.Job.ReportRunning();
+                    }
+                    inFlight.Enqueue(queued);
+                    if (!await process.SendAsync(queued.WorkerArguments, queued.Input).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                if (inFlight.Count == 0)
+                {
                     continue;
                 }
-                var outcome = await process.RunAsync(queued.WorkerArguments).ConfigureAwait(false);
-                _running.TryRemove(queued.Job, out _);
-                queued.Job.ReportEnded(process.KilledOnPurpose ? outcome with { State = BatchJobState.Cancelled } : outcome);
+
+                var (outcome, answered) = await process.ReceiveAsync().ConfigureAwait(false);
+                var head = inFlight.Dequeue();
+                _sent.TryRemove(head.Job, out _);
+                head.Job.ReportEnded(outcome);
+                if (!answered)
+                {
+                    // The worker died (or was killed) running the head job; the jobs behind it never started: send them again.
+                    while (inFlight.TryDequeue(out var unstarted))
+                    {
+                        _sent.TryRemove(unstarted.Job, out _);
+                        _resend.Enqueue(unstarted);
+                    }
+                    continue;
+                }
+                if (inFlight.TryPeek(out var next))
+                {
+                    next.Job.ReportRunning();
+                }
             }
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
@@ -108,9 +166,15 @@ internal sealed class LocalSession : IBatchSession
         }
         finally
         {
-            process?.Dispose();
+            foreach (var unanswered in inFlight)
+            {
+                unanswered.Job.ReportEnded(ShutDownBeforeStart);
+            }
+            process.Dispose();
         }
     }
 
-    private sealed record QueuedJob(BatchJob Job, IReadOnlyList<string> WorkerArguments);
+    private bool TryTake(out QueuedJob queued) => _resend.TryDequeue(out queued!) || _queue.Reader.TryRead(out queued!);
+
+    private sealed record QueuedJob(BatchJob Job, IReadOnlyList<string> WorkerArguments, ReadOnlyMemory<byte> Input);
 }

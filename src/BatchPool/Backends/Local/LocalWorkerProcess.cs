@@ -1,23 +1,31 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using BatchPool.Worker;
 
 namespace BatchPool.Backends.Local;
 
 /// <summary>
-/// A warm worker process (<c>BatchPool.Worker serve</c>) that runs one job at a time for one executor. The secret reaches
-/// it on its standard input, never in its arguments or environment.
+/// A warm worker process (<c>BatchPool.Worker serve</c>) of one executor. Jobs are sent ahead (the worker queues them,
+/// so it never idles between jobs) and answered in order. The secret reaches it on its standard input, never in its
+/// arguments or environment.
 /// </summary>
 internal sealed class LocalWorkerProcess : IDisposable
 {
     private const int LogTailLines = 40;
 
     private readonly Process _process;
+    private readonly Stream _requests;
+    private readonly Stream _replies;
     private readonly LogTail _log = new(LogTailLines);
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private volatile bool _killedOnPurpose;
 
-    private LocalWorkerProcess(Process process) => _process = process;
+    private LocalWorkerProcess(Process process)
+    {
+        _process = process;
+        _requests = process.StandardInput.BaseStream;
+        // Replies of jobs sent ahead arrive back to back: read them in large pieces.
+        _replies = new BufferedStream(process.StandardOutput.BaseStream, 1 << 16);
+    }
 
     /// <summary>True once <see cref="Kill"/> was called: whatever the process was running was cancelled.</summary>
     public bool KilledOnPurpose => _killedOnPurpose;
@@ -32,9 +40,6 @@ internal sealed class LocalWorkerProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
         };
         start.ArgumentList.Add(options.Worker.EntryAssemblyPath);
         start.ArgumentList.Add(WorkerProtocol.ServeCommand);
@@ -44,45 +49,84 @@ internal sealed class LocalWorkerProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        var worker = new LocalWorkerProcess(new Process { StartInfo = start });
-        worker._process.ErrorDataReceived += (_, line) =>
+        var process = new Process { StartInfo = start };
+        process.Start();
+        var worker = new LocalWorkerProcess(process);
+        process.ErrorDataReceived += (_, line) =>
         {
             if (line.Data is not null)
             {
                 worker._log.Add(line.Data);
             }
         };
-        worker._process.Start();
-        worker._process.BeginErrorReadLine();
-        worker._process.StandardInput.WriteLine(Convert.ToBase64String(options.Secret.Span));
-        worker._process.StandardInput.Flush();
-        return worker;
-    }
-
-    /// <summary>Runs one job; returns how it ended, never throws for a worker that died.</summary>
-    public async Task<BatchJobOutcome> RunAsync(IReadOnlyList<string> workerArguments)
-    {
-        _log.Clear();
-        string? reply;
+        process.BeginErrorReadLine();
         try
         {
-            await _process.StandardInput.WriteLineAsync(string.Join('\t', workerArguments)).ConfigureAwait(false);
-            await _process.StandardInput.FlushAsync().ConfigureAwait(false);
-            reply = await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+            WorkerFrames.WriteSecret(worker._requests, options.Secret.Span);
         }
         catch (IOException)
         {
+            // It died at once; the first job will say how.
+        }
+        return worker;
+    }
+
+    /// <summary>Sends a job; its answer comes from <see cref="ReceiveAsync"/>, in the order jobs were sent.</summary>
+    public Task<bool> SendAsync(IReadOnlyList<string> workerArguments, ReadOnlyMemory<byte> input) =>
+        WriteAsync(workerArguments, input);
+
+    /// <summary>Asks the worker not to start a job it was sent; a job already running is not stopped by this.</summary>
+    public Task SkipAsync(string callName) => WriteAsync([WorkerProtocol.CancelCommand, callName], default);
+
+    /// <summary>
+    /// The outcome of the oldest job sent and not yet answered, and whether the worker answered (false: it died, and the
+    /// outcome says how); never throws.
+    /// </summary>
+    public async Task<(BatchJobOutcome Outcome, bool Answered)> ReceiveAsync()
+    {
+        (int ExitCode, byte[] Output)? reply;
+        try
+        {
+            reply = await WorkerFrames.ReadReplyAsync(_replies).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
             reply = null;
         }
-
-        if (reply is not null && reply.StartsWith(WorkerProtocol.DoneReply + "\t", StringComparison.Ordinal)
-            && int.TryParse(reply.AsSpan(WorkerProtocol.DoneReply.Length + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
+        if (reply is not { } answer)
         {
-            return code == WorkerProtocol.Succeeded
-                ? new BatchJobOutcome(BatchJobState.Succeeded, code)
-                : new BatchJobOutcome(BatchJobState.Failed, code, LogTail: _log.ToString());
+            return (await DiedAsync().ConfigureAwait(false), false);
         }
-        return await DiedAsync(reply).ConfigureAwait(false);
+        var outcome = answer.ExitCode switch
+        {
+            WorkerProtocol.Succeeded => new BatchJobOutcome(BatchJobState.Succeeded, answer.ExitCode, Output: answer.Output),
+            WorkerProtocol.CancelledBeforeStart => new BatchJobOutcome(BatchJobState.Cancelled, Detail: "cancelled before it started"),
+            _ => new BatchJobOutcome(BatchJobState.Failed, answer.ExitCode, LogTail: _log.ToString(), Output: answer.Output),
+        };
+        // What the worker logs from here on belongs to its next job.
+        _log.Clear();
+        return (outcome, true);
+    }
+
+    /// <summary>Writes one request; false when the worker is gone (its next answer then says how it ended).</summary>
+    private async Task<bool> WriteAsync(IReadOnlyList<string> arguments, ReadOnlyMemory<byte> input)
+    {
+        // Jobs and skips come from different threads; frames must not interleave.
+        await _writing.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            WorkerFrames.WriteRequest(_requests, arguments, input.Span);
+            await _requests.FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            _writing.Release();
+        }
     }
 
     /// <summary>Stops the process and whatever job it runs.</summary>
@@ -106,7 +150,7 @@ internal sealed class LocalWorkerProcess : IDisposable
             if (!_process.HasExited)
             {
                 // Closing its input makes a worker exit by itself; kill it if it lingers.
-                _process.StandardInput.Close();
+                _requests.Close();
                 if (!_process.WaitForExit(2000))
                 {
                     _process.Kill(entireProcessTree: true);
@@ -117,9 +161,10 @@ internal sealed class LocalWorkerProcess : IDisposable
         {
         }
         _process.Dispose();
+        _writing.Dispose();
     }
 
-    private async Task<BatchJobOutcome> DiedAsync(string? unexpectedReply)
+    private async Task<BatchJobOutcome> DiedAsync()
     {
         using (var waited = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
@@ -131,7 +176,7 @@ internal sealed class LocalWorkerProcess : IDisposable
             {
                 Kill();
                 return new BatchJobOutcome(BatchJobState.Lost, LogTail: _log.ToString(),
-                    Detail: $"the worker process {_process.Id} answered '{unexpectedReply}' and was stopped");
+                    Detail: $"the worker process {_process.Id} stopped answering and was stopped");
             }
         }
         var exitCode = _process.ExitCode;

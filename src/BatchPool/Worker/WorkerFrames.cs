@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace BatchPool.Worker;
+
+/// <summary>
+/// The frames of the <c>serve</c> protocol on a worker's standard input and output, all lengths little-endian u32:
+/// the secret <c>[len][key]</c> once, then requests <c>[len][run arguments, UTF-8, tab-separated][len][input]</c>, each
+/// answered by <c>[i32 exit code][len][output]</c>. An empty input means "read it from storage", an empty output
+/// "written to storage (or not at all)".
+/// </summary>
+internal static class WorkerFrames
+{
+    /// <summary>Refuses absurd lengths from a broken peer instead of allocating them.</summary>
+    private const int MaxFrame = int.MaxValue - 64;
+
+    public static void WriteSecret(Stream stream, ReadOnlySpan<byte> secret)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)secret.Length);
+        stream.Write(length);
+        stream.Write(secret);
+        stream.Flush();
+    }
+
+    public static byte[]? ReadSecret(Stream stream) => ReadBlock(stream);
+
+    /// <summary>Writes a request in one piece: one system call per job on an unbuffered pipe.</summary>
+    public static void WriteRequest(Stream stream, IReadOnlyList<string> arguments, ReadOnlySpan<byte> input)
+    {
+        var text = string.Join('\t', arguments);
+        var textLength = Encoding.UTF8.GetByteCount(text);
+        var frame = ArrayPool<byte>.Shared.Rent(8 + textLength + input.Length);
+        try
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)textLength);
+            Encoding.UTF8.GetBytes(text, frame.AsSpan(4));
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4 + textLength), (uint)input.Length);
+            input.CopyTo(frame.AsSpan(8 + textLength));
+            stream.Write(frame, 0, 8 + textLength + input.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    /// <summary>Reads one request, or null at the end of the stream.</summary>
+    public static (string[] Arguments, byte[] Input)? ReadRequest(Stream stream)
+    {
+        var text = ReadBlock(stream);
+        if (text is null)
+        {
+            return null;
+        }
+        var input = ReadBlock(stream) ?? throw new EndOfStreamException("the stream ended inside a request");
+        return (Encoding.UTF8.GetString(text).Split('\t'), input);
+    }
+
+    public static async Task WriteReplyAsync(Stream stream, int exitCode, ReadOnlyMemory<byte> output)
+    {
+        var frame = ArrayPool<byte>.Shared.Rent(8 + output.Length);
+        try
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(frame, exitCode);
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), (uint)output.Length);
+            output.Span.CopyTo(frame.AsSpan(8));
+            await stream.WriteAsync(frame.AsMemory(0, 8 + output.Length)).ConfigureAwait(false);
+            await stream.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    /// <summary>Reads one reply, or null when the stream ended (the worker died).</summary>
+    public static async Task<(int ExitCode, byte[] Output)?> ReadReplyAsync(Stream stream)
+    {
+        var header = new byte[8];
+        if (await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false).ConfigureAwait(false) < header.Length)
+        {
+            return null;
+        }
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+        if (length > MaxFrame)
+        {
+            throw new InvalidDataException($"a worker announced an output of {length} bytes");
+        }
+        var output = GC.AllocateUninitializedArray<byte>((int)length);
+        if (await stream.ReadAtLeastAsync(output, output.Length, throwOnEndOfStream: false).ConfigureAwait(false) < output.Length)
+        {
+            return null;
+        }
+        return (BinaryPrimitives.ReadInt32LittleEndian(header), output);
+    }
+
+    private static byte[]? ReadBlock(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[4];
+        if (stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) < 4)
+        {
+            return null;
+        }
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (length > MaxFrame)
+        {
+            throw new InvalidDataException($"a frame of {length} bytes is beyond any request");
+        }
+        var block = GC.AllocateUninitializedArray<byte>((int)length);
+        stream.ReadExactly(block);
+        return block;
+    }
+}
