@@ -68,6 +68,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             Project = project,
             Environment = ThreadLimits.EnvironmentFor(cpusPerJob),
         });
+
+        // The first result must not wait for the codec's first-use compilation: do it while the workers start.
+        _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));
     }
 
     /// <summary>The executor's name.</summary>

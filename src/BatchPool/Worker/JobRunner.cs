@@ -76,15 +76,22 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
     }
 
     /// <summary>
-    /// Compiles the codec's paths in the background while the worker waits for its first job, which then runs warm.
+    /// Compiles the codec's paths in the background, in the load context the executor's jobs will use, while the worker
+    /// waits for its first job, which then runs warm.
     /// </summary>
-    public void WarmUp() => _ = Task.Run(() =>
+    public void WarmUp(string locator, string folder)
     {
-        var input = codec.Encode(new JobInput(new Func<int, int>(Math.Abs), [[-1]]), PayloadKind.JobInput);
-        var job = (JobInput)codec.Decode(input.Bytes, PayloadKind.JobInput);
-        var output = codec.Encode(new JobOutput([new CallOutcome(job.Function.DynamicInvoke(job.Calls[0]), null)]), PayloadKind.JobOutput);
-        codec.Decode(output.Bytes, PayloadKind.JobOutput);
-    });
+        var context = ContextOf(locator, folder);
+        _ = Task.Run(() =>
+        {
+            using var scope = context.Code.EnterContextualReflection();
+            var offset = folder.Length;
+            var input = codec.Encode(new JobInput(new Func<int, int>(x => x + offset), [[-1]]), PayloadKind.JobInput);
+            var job = (JobInput)codec.Decode(input.Bytes, PayloadKind.JobInput);
+            var output = codec.Encode(new JobOutput([new CallOutcome(job.Function.DynamicInvoke(job.Calls[0]), null)]), PayloadKind.JobOutput);
+            codec.Decode(output.Bytes, PayloadKind.JobOutput);
+        });
+    }
 
     private JobInput Read(ExecutorContext context, ReadOnlyMemory<byte> input)
     {

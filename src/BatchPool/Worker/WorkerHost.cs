@@ -23,14 +23,14 @@ internal static class WorkerHost
                 var result = await new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log).RunAsync(arguments).ConfigureAwait(false);
                 return result.ExitCode;
             case WorkerProtocol.ServeCommand:
-                return await ServeAsync(log).ConfigureAwait(false);
+                return await ServeAsync(arguments, log).ConfigureAwait(false);
             default:
-                await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve").ConfigureAwait(false);
+                await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--storage LOCATOR --folder FOLDER]").ConfigureAwait(false);
                 return WorkerProtocol.BadArguments;
         }
     }
 
-    private static async Task<int> ServeAsync(TextWriter log)
+    private static async Task<int> ServeAsync(string[] arguments, TextWriter log)
     {
         // Standard output carries the protocol alone: what user code prints goes to the log.
         var replies = Console.OpenStandardOutput();
@@ -73,12 +73,15 @@ internal static class WorkerHost
         { IsBackground = true, Name = "batchpool-requests" };
         reader.Start();
 
-        runner.WarmUp();
-        await foreach (var (arguments, input) in jobs.Reader.ReadAllAsync().ConfigureAwait(false))
+        if (arguments is [_, "--storage", var locator, "--folder", var folder])
         {
-            var result = WorkerProtocol.CallNameOf(arguments) is { } call && cancelled.TryRemove(call, out _)
+            runner.WarmUp(locator, folder);
+        }
+        await foreach (var (request, input) in jobs.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            var result = WorkerProtocol.CallNameOf(request) is { } call && cancelled.TryRemove(call, out _)
                 ? new JobRunner.JobResult(WorkerProtocol.CancelledBeforeStart)
-                : await runner.RunAsync(arguments, input).ConfigureAwait(false);
+                : await runner.RunAsync(request, input).ConfigureAwait(false);
             await log.FlushAsync().ConfigureAwait(false);
             await WorkerFrames.WriteReplyAsync(replies, result.ExitCode, result.Output).ConfigureAwait(false);
         }

@@ -3,7 +3,8 @@ namespace BatchPool.Worker;
 /// <summary>
 /// The command line of the worker, shared by the client (which builds it) and the worker (which reads it).
 /// <c>run --storage LOCATOR --folder FOLDER --call CALL</c> runs one job and exits with its code; the secret comes from
-/// the <see cref="SecretVariable"/> environment variable. <c>serve</c> reads the secret, then jobs (the words of a
+/// the <see cref="SecretVariable"/> environment variable. <c>serve [--storage LOCATOR --folder FOLDER]</c> (the
+/// executor it will serve, so that it can warm up for it) reads the secret, then jobs (the words of a
 /// <c>run</c> command, and the input when the client sends it along) from standard input, and answers each on standard
 /// output, in <see cref="WorkerFrames"/>; it exits when standard input closes.
 /// </summary>

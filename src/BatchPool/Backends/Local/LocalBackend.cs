@@ -52,7 +52,7 @@ public sealed class LocalBackend : IBatchBackend
                 "leave image unset, or use a backend that runs containers.", nameof(options));
         }
         var parallel = _maxParallelJobs ?? Math.Max(1, (int)(Environment.ProcessorCount / Math.Max(1.0, options.CpusPerJob?.Cores ?? 1)));
-        var session = new LocalSession(options, parallel, carriesPayloads: !PayloadsThroughStorage);
+        var session = new LocalSession(options, Storage.Locator, parallel, carriesPayloads: !PayloadsThroughStorage);
         lock (_sessions)
         {
             _sessions.Add(session);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
+using BatchPool.Storage;
 using BatchPool.Worker;
 
 namespace BatchPool.Backends.Local;
@@ -28,9 +29,14 @@ internal sealed class LocalSession : IBatchSession
     private readonly CancellationTokenSource _closing = new();
     private int _disposed;
 
-    public LocalSession(BatchSessionOptions options, int parallelJobs, bool carriesPayloads)
+    private readonly string _storageLocator;
+    private readonly string _executorFolder;
+
+    public LocalSession(BatchSessionOptions options, string storageLocator, int parallelJobs, bool carriesPayloads)
     {
         _options = options;
+        _storageLocator = storageLocator;
+        _executorFolder = ExecutorLayout.For(options.ExecutorName).Folder;
         CarriesPayloads = carriesPayloads;
         _slots = Enumerable.Range(0, parallelJobs).Select(_ => Task.Run(RunSlotAsync)).ToArray();
     }
@@ -97,7 +103,7 @@ internal sealed class LocalSession : IBatchSession
 
     private async Task RunSlotAsync()
     {
-        var process = LocalWorkerProcess.Start(_options);
+        var process = LocalWorkerProcess.Start(_options, _storageLocator, _executorFolder);
         var inFlight = new Queue<QueuedJob>();
         try
         {
@@ -110,7 +116,7 @@ internal sealed class LocalSession : IBatchSession
                 if (process.HasExited || process.KilledOnPurpose)
                 {
                     process.Dispose();
-                    process = LocalWorkerProcess.Start(_options);
+                    process = LocalWorkerProcess.Start(_options, _storageLocator, _executorFolder);
                 }
                 var window = Math.Clamp(1 + (_queue.Reader.Count / _slots.Length), 2, MaxJobsInFlight);
                 while (inFlight.Count < window && TryTake(out var queued))

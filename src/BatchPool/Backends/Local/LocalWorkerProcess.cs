@@ -32,7 +32,7 @@ internal sealed class LocalWorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static LocalWorkerProcess Start(BatchSessionOptions options)
+    public static LocalWorkerProcess Start(BatchSessionOptions options, string storageLocator, string executorFolder)
     {
         var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath)
         {
@@ -42,7 +42,10 @@ internal sealed class LocalWorkerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(options.Worker.EntryAssemblyPath);
-        start.ArgumentList.Add(WorkerProtocol.ServeCommand);
+        foreach (var argument in (string[])[WorkerProtocol.ServeCommand, "--storage", storageLocator, "--folder", executorFolder])
+        {
+            start.ArgumentList.Add(argument);
+        }
         start.Environment.Remove(WorkerProtocol.SecretVariable);
         foreach (var (name, value) in options.Environment)
         {
