@@ -1,0 +1,76 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using BatchPool.Tests.Codec;
+using BatchPool.Tests.UserCode;
+
+namespace BatchPool.Tests.Executor;
+
+/// <summary>One executor, over one real local backend, for every case of the codec's list.</summary>
+public sealed class ExecutorFixture : IAsyncLifetime
+{
+    public TestBackend Backend { get; } = new();
+
+    public BatchPoolExecutor Executor { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Executor = new BatchPoolExecutor(backend: Backend.Backend);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Executor.DisposeAsync();
+        await Backend.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Every closure, value and exception case of the codec, end to end through Submit and a real worker process. Each case's
+/// delegate travels as state captured by the submitted lambda (a delegate in a captured field).
+/// </summary>
+public sealed class CodecCasesThroughExecutorTests(ExecutorFixture fixture) : IClassFixture<ExecutorFixture>
+{
+    public static TheoryData<string> Cases() => [.. CodecCases.Names];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Case_gives_the_same_result_through_the_executor(string name)
+    {
+        var (function, args) = CodecCases.Make(name);
+        var future = fixture.Executor.Submit(async () =>
+        {
+            object? result;
+            try
+            {
+                result = function.DynamicInvoke(args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is { } thrown)
+            {
+                ExceptionDispatchInfo.Throw(thrown);
+                throw;
+            }
+            if (result is Task task)
+            {
+                await task;
+                result = task.GetType().GetProperty("Result")?.GetValue(task);
+            }
+            return ValueText.Of(result);
+        });
+
+        var (freshFunction, freshArgs) = CodecCases.Make(name);
+        var expected = CodecTestKit.Invoke(freshFunction, freshArgs);
+        if (expected is Exception e)
+        {
+            var error = future.Exception();
+            Assert.NotNull(error);
+            Assert.IsType(e.GetType(), error);
+            Assert.Equal(e.Message, error.Message);
+            Assert.Equal(ValueText.Of(e.InnerException?.Message), ValueText.Of(error.InnerException?.Message));
+        }
+        else
+        {
+            Assert.Equal(ValueText.Of(expected), future.Result());
+        }
+    }
+}
