@@ -25,6 +25,7 @@ internal sealed class LocalSession : IBatchSession
     private readonly Channel<QueuedJob> _queue = Channel.CreateUnbounded<QueuedJob>();
     private readonly ConcurrentQueue<QueuedJob> _resend = new();
     private readonly ConcurrentDictionary<BatchJob, (LocalWorkerProcess Process, string CallName)> _sent = new();
+    private readonly int _parallelJobs;
     private readonly Task[] _slots;
     private readonly CancellationTokenSource _closing = new();
     private int _disposed;
@@ -37,6 +38,7 @@ internal sealed class LocalSession : IBatchSession
         _options = options;
         _storageLocator = storageLocator;
         _executorFolder = ExecutorLayout.For(options.ExecutorName).Folder;
+        _parallelJobs = parallelJobs;
         CarriesPayloads = carriesPayloads;
         _slots = Enumerable.Range(0, parallelJobs).Select(_ => Task.Run(RunSlotAsync)).ToArray();
     }
@@ -103,7 +105,8 @@ internal sealed class LocalSession : IBatchSession
 
     private async Task RunSlotAsync()
     {
-        var process = LocalWorkerProcess.Start(_options, _storageLocator, _executorFolder);
+        // Start at once: the worker boots while the client prepares its first job.
+        var process = TryStart(out _);
         var inFlight = new Queue<QueuedJob>();
         try
         {
@@ -113,12 +116,21 @@ internal sealed class LocalSession : IBatchSession
                 {
                     return;
                 }
-                if (process.HasExited || process.KilledOnPurpose)
+                if (process is null || process.HasExited || process.KilledOnPurpose)
                 {
-                    process.Dispose();
-                    process = LocalWorkerProcess.Start(_options, _storageLocator, _executorFolder);
+                    process?.Dispose();
+                    process = TryStart(out var failure);
+                    if (process is null)
+                    {
+                        // No worker can start here: fail the next job with the reason rather than leave it waiting.
+                        if (TryTake(out var doomed))
+                        {
+                            doomed.Job.ReportEnded(new BatchJobOutcome(BatchJobState.Failed, Detail: failure));
+                        }
+                        continue;
+                    }
                 }
-                var window = Math.Clamp(1 + (_queue.Reader.Count / _slots.Length), 2, MaxJobsInFlight);
+                var window = Math.Clamp(1 + (_queue.Reader.Count / _parallelJobs), 2, MaxJobsInFlight);
                 while (inFlight.Count < window && TryTake(out var queued))
                 {
                     if (queued.Job.Ended.IsCompleted)
@@ -176,7 +188,21 @@ internal sealed class LocalSession : IBatchSession
             {
                 unanswered.Job.ReportEnded(ShutDownBeforeStart);
             }
-            process.Dispose();
+            process?.Dispose();
+        }
+    }
+
+    private LocalWorkerProcess? TryStart(out string? failure)
+    {
+        try
+        {
+            failure = null;
+            return LocalWorkerProcess.Start(_options, _storageLocator, _executorFolder);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            failure = $"the worker process could not start ({WorkerDistribution.DotnetHostPath} {_options.Worker.EntryAssemblyPath}): {e.Message}";
+            return null;
         }
     }
 
