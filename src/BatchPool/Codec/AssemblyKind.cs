@@ -12,7 +12,8 @@ internal static class AssemblyKind
 
     // The shared frameworks (Microsoft.NETCore.App, Microsoft.AspNetCore.App…) live side by side under dotnet/shared.
     private static readonly string SharedRoot = Path.GetFullPath(Path.Combine(RuntimeDirectory, "..", ".."));
-    private static readonly Assembly Library = typeof(AssemblyKind).Assembly;
+    /// <summary>BatchPool itself: every worker brings its own copy, which must be the client's build.</summary>
+    public static readonly Assembly Library = typeof(AssemblyKind).Assembly;
     private static readonly Assembly Engine = typeof(Hyperion.Serializer).Assembly;
 
     /// <summary>
@@ -26,14 +27,20 @@ internal static class AssemblyKind
             return false;
         }
 
-        var location = a.Location;
+        return !IsSharedFramework(a);
+    });
+
+    /// <summary>True for assemblies of a .NET shared framework, which every process of this runtime version has.</summary>
+    public static bool IsSharedFramework(Assembly assembly)
+    {
+        var location = assembly.IsDynamic ? "" : assembly.Location;
         if (location.Length == 0)
         {
-            return true;
+            return false;
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(location)) + Path.DirectorySeparatorChar;
-        return !(directory.StartsWith(SharedRoot, StringComparison.Ordinal)
-                 || string.Equals(directory, RuntimeDirectory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal));
-    });
+        return directory.StartsWith(SharedRoot, StringComparison.Ordinal)
+               || string.Equals(directory, RuntimeDirectory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
 }

@@ -48,7 +48,8 @@ internal sealed class PayloadCodec
             return 0;
         });
 
-        var assemblies = inspection.UserAssemblies;
+        // BatchPool itself is pinned too (last, after the user's): a worker of another BatchPool build says so plainly.
+        IReadOnlyList<Assembly> assemblies = [.. inspection.UserAssemblies, AssemblyKind.Library];
         var names = assemblies.Select(a => Encoding.UTF8.GetBytes(a.GetName().Name ?? string.Empty)).ToArray();
         var headerLength = PayloadLayout.FixedHeaderLength + names.Sum(n => 1 + n.Length + 16) + 4 + 4 + (8 * blobs.Count);
         var total = headerLength + body.Length + blobs.TotalBytes + PayloadLayout.MacLength;
@@ -106,7 +107,7 @@ internal sealed class PayloadCodec
             SignWhileCopying(payload, bodyStart + (int)body.Length, blobs);
         }
 
-        return new EncodedPayload(payload, assemblies);
+        return new EncodedPayload(payload, inspection.UserAssemblies);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using BatchPool.Codec;
 
 namespace BatchPool.Shipping;
@@ -11,18 +10,12 @@ namespace BatchPool.Shipping;
 /// </summary>
 internal static class AssemblyCatalog
 {
-    private static readonly string SharedFrameworkFolder =
-        Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..")) + Path.DirectorySeparatorChar;
-
     private static readonly ConcurrentDictionary<Assembly, IReadOnlyList<Assembly>> Closures = new();
 
     private static readonly HashSet<string> WorkerProvided = FindWorkerProvided();
 
-    public static bool IsFramework(Assembly assembly) =>
-        !assembly.IsDynamic && assembly.Location.StartsWith(SharedFrameworkFolder, StringComparison.Ordinal);
-
     public static bool NeedsShipping(Assembly assembly) =>
-        !IsFramework(assembly) && !WorkerProvided.Contains(assembly.GetName().Name!);
+        !AssemblyKind.IsSharedFramework(assembly) && !WorkerProvided.Contains(assembly.GetName().Name!);
 
     /// <summary>The assemblies to ship for <paramref name="root"/>: it and its references, transitively, that need it.</summary>
     public static IReadOnlyList<Assembly> ClosureOf(Assembly root) => Closures.GetOrAdd(root, static r =>
@@ -72,7 +65,7 @@ internal static class AssemblyCatalog
         pending.Push(typeof(PayloadCodec).Assembly);
         while (pending.TryPop(out var assembly))
         {
-            if (IsFramework(assembly) || !names.Add(assembly.GetName().Name!))
+            if (AssemblyKind.IsSharedFramework(assembly) || !names.Add(assembly.GetName().Name!))
             {
                 continue;
             }

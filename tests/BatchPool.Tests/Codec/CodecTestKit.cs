@@ -60,13 +60,25 @@ internal static class CodecTestKit
     }
 
     /// <summary>Changes the MVID of the first user assembly in the header and re-signs.</summary>
-    public static byte[] WithForeignAssemblyBuild(byte[] payload, Guid build)
+    /// <summary>The payload re-signed with another build id for the assembly named <paramref name="assembly"/> (by default the first).</summary>
+    public static byte[] WithForeignAssemblyBuild(byte[] payload, Guid build, string? assembly = null)
     {
         var copy = (byte[])payload.Clone();
-        Assert.True(BitConverter.ToUInt16(copy, 18) > 0, "payload names no user assembly");
-        var nameLength = copy[20];
-        build.TryWriteBytes(copy.AsSpan(21 + nameLength, 16));
-        return Resign(copy);
+        var count = BitConverter.ToUInt16(copy, 18);
+        Assert.True(count > 0, "payload names no assembly");
+        var offset = 20;
+        for (var i = 0; i < count; i++)
+        {
+            var nameLength = copy[offset];
+            var name = System.Text.Encoding.UTF8.GetString(copy, offset + 1, nameLength);
+            if (assembly is null || name == assembly)
+            {
+                build.TryWriteBytes(copy.AsSpan(offset + 1 + nameLength, 16));
+                return Resign(copy);
+            }
+            offset += 1 + nameLength + 16;
+        }
+        throw new ArgumentException($"the payload names no assembly {assembly}", nameof(assembly));
     }
 
     public static byte[] WithRuntime(byte[] payload, byte major, byte minor)

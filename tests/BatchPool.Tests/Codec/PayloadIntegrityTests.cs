@@ -61,6 +61,15 @@ public class PayloadIntegrityTests
     }
 
     [Fact]
+    public void A_reader_running_another_build_of_BatchPool_says_so()
+    {
+        var foreign = Guid.Parse("0badc0de-1234-4000-8000-00000000beef");
+        var e = Rejected(CodecTestKit.WithForeignAssemblyBuild(SamplePayload(), foreign, "BatchPool"));
+        Assert.Equal(PayloadRejection.AssemblyMismatch, e.Reason);
+        Assert.StartsWith($"payload was written against BatchPool build {foreign}, this process loaded build ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Random_truncated_and_bit_flipped_payloads_are_always_rejected()
     {
         var payload = SamplePayload();
