@@ -26,19 +26,28 @@ internal static class WorkerFrames
 
     public static byte[]? ReadSecret(Stream stream) => ReadBlock(stream);
 
-    /// <summary>Writes a request in one piece: one system call per job on an unbuffered pipe.</summary>
+    /// <summary>Payloads up to this size are copied into their frame, so that a small job or reply costs one system call.</summary>
+    private const int CopiedInputLimit = 64 * 1024;
+
+    /// <summary>
+    /// Writes a request: in one piece (one system call on an unbuffered pipe) when the input is small; a large input is
+    /// written from where it is, not copied.
+    /// </summary>
     public static void WriteRequest(Stream stream, IReadOnlyList<string> arguments, ReadOnlySpan<byte> input)
     {
         var text = string.Join('\t', arguments);
         var textLength = Encoding.UTF8.GetByteCount(text);
-        var frame = ArrayPool<byte>.Shared.Rent(8 + textLength + input.Length);
+        var copied = input.Length <= CopiedInputLimit ? input.Length : 0;
+        var frameLength = 8 + textLength + copied;
+        var frame = ArrayPool<byte>.Shared.Rent(frameLength);
         try
         {
             BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)textLength);
             Encoding.UTF8.GetBytes(text, frame.AsSpan(4));
             BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4 + textLength), (uint)input.Length);
-            input.CopyTo(frame.AsSpan(8 + textLength));
-            stream.Write(frame, 0, 8 + textLength + input.Length);
+            input[..copied].CopyTo(frame.AsSpan(8 + textLength));
+            stream.Write(frame, 0, frameLength);
+            stream.Write(input[copied..]);
         }
         finally
         {
@@ -60,13 +69,15 @@ internal static class WorkerFrames
 
     public static async Task WriteReplyAsync(Stream stream, int exitCode, ReadOnlyMemory<byte> output)
     {
-        var frame = ArrayPool<byte>.Shared.Rent(8 + output.Length);
+        var copied = output.Length <= CopiedInputLimit ? output.Length : 0;
+        var frame = ArrayPool<byte>.Shared.Rent(8 + copied);
         try
         {
             BinaryPrimitives.WriteInt32LittleEndian(frame, exitCode);
             BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), (uint)output.Length);
-            output.Span.CopyTo(frame.AsSpan(8));
-            await stream.WriteAsync(frame.AsMemory(0, 8 + output.Length)).ConfigureAwait(false);
+            output.Span[..copied].CopyTo(frame.AsSpan(8));
+            await stream.WriteAsync(frame.AsMemory(0, 8 + copied)).ConfigureAwait(false);
+            await stream.WriteAsync(output[copied..]).ConfigureAwait(false);
             await stream.FlushAsync().ConfigureAwait(false);
         }
         finally
