@@ -9,6 +9,8 @@ namespace BatchPool.Codec;
 internal static class ProcessLocalTypes
 {
     private const string Reflection = "reflection objects are bound to the assemblies loaded in this process; capture names (or a delegate) instead.";
+    private const string SharedClosure =
+        "A lambda captures it when any lambda of the same method uses it (C# shares one closure object per scope): submit a lambda built where it is not captured.";
     private const string Synchronization = "a synchronization primitive coordinates threads of this process only; create it inside the function instead.";
 
     private static readonly (Type Type, string Reason)[] Refused =
@@ -40,7 +42,8 @@ internal static class ProcessLocalTypes
         (typeof(GCHandle), "a GC handle is valid only in this process; capture the object itself instead."),
         (typeof(IntPtr), "a native pointer is meaningful only in this process."),
         (typeof(UIntPtr), "a native pointer is meaningful only in this process."),
-        (typeof(BatchPoolExecutor), "an executor runs in this process. A lambda captures it when any lambda of the same method uses it (C# shares one closure object per scope): submit a lambda built where the executor is not captured."),
+        (typeof(BatchPoolExecutor), "an executor runs in this process. " + SharedClosure),
+        (typeof(BatchPoolFuture), "a future waits for a job from this process; capture its result instead. " + SharedClosure),
         (typeof(System.Net.Http.HttpMessageInvoker), "an HTTP client holds open connections of this process; create it inside the function instead."),
     ];
 

@@ -7,7 +7,8 @@ namespace BatchPool.Worker;
 /// <summary>
 /// The frames of the <c>serve</c> protocol on a worker's standard input and output, all lengths little-endian u32:
 /// the secret <c>[len][key]</c> once, then requests <c>[len][run arguments, UTF-8, tab-separated][len][input]</c>, each
-/// answered by <c>[i32 exit code][len][output]</c>. An empty input means "read it from storage", an empty output
+/// answered by <c>[i32 exit code][len][output]</c>, preceded, for a job the worker runs, by a start notice
+/// <c>[-1][0]</c>. An empty input means "read it from storage", an empty output
 /// "written to storage (or not at all)".
 /// </summary>
 internal static class WorkerFrames

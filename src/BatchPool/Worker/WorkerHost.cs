@@ -79,9 +79,17 @@ internal static class WorkerHost
         }
         await foreach (var (request, input) in jobs.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            var result = WorkerProtocol.CallNameOf(request) is { } call && cancelled.TryRemove(call, out _)
-                ? new JobRunner.JobResult(WorkerProtocol.CancelledBeforeStart)
-                : await runner.RunAsync(request, input).ConfigureAwait(false);
+            JobRunner.JobResult result;
+            if (WorkerProtocol.CallNameOf(request) is { } call && cancelled.TryRemove(call, out _))
+            {
+                result = new JobRunner.JobResult(WorkerProtocol.CancelledBeforeStart);
+            }
+            else
+            {
+                // Say so before starting: a client that cancelled the job meanwhile then knows to stop this process.
+                await WorkerFrames.WriteReplyAsync(replies, WorkerProtocol.JobStarted, default).ConfigureAwait(false);
+                result = await runner.RunAsync(request, input).ConfigureAwait(false);
+            }
             await log.FlushAsync().ConfigureAwait(false);
             await WorkerFrames.WriteReplyAsync(replies, result.ExitCode, result.Output).ConfigureAwait(false);
         }

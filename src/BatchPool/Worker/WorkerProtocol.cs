@@ -22,6 +22,9 @@ internal static class WorkerProtocol
     public const int OutputNotWritten = 4;
     public const int CancelledBeforeStart = 5;
 
+    /// <summary>Not an exit code: the <c>serve</c> worker's notice that it starts the oldest job it was sent.</summary>
+    public const int JobStarted = -1;
+
     public static IReadOnlyList<string> RunArguments(string storageLocator, string folder, string callName) =>
         [RunCommand, "--storage", storageLocator, "--folder", folder, "--call", callName];
 

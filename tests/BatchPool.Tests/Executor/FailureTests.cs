@@ -33,6 +33,16 @@ public sealed class FailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Capturing_a_future_is_refused_with_the_reason()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var earlier = bpe.Submit(() => 1);
+        var error = Assert.Throws<UnserializableValueException>(() => bpe.Submit(() => earlier.Done));
+        Assert.Equal(typeof(BatchPoolFuture<int>), error.ValueType);
+        Assert.Contains("capture its result instead", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_worker_that_exits_fails_its_own_job_with_id_state_exit_code_and_log_tail()
     {
         using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
@@ -76,6 +86,39 @@ public sealed class FailureTests : IAsyncLifetime
         var future = bpe.Submit(() => File.OpenRead(path));
         var error = Assert.Throws<UnserializableValueException>(() => future.Result());
         Assert.Equal(typeof(FileStream), error.ValueType);
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_while_waiting_behind_a_running_one_never_runs()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        var marker = Path.Combine(single.Root, "ran");
+        var first = bpe.Submit(() => Sleep(1) * 0);
+        var second = bpe.Submit(() => File.WriteAllText(marker, "ran"));
+        // No lambda here may use `first`: the submitted one above would capture it with `marker` (one closure per scope).
+        var waited = Stopwatch.StartNew();
+        while (!first.Running && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Thread.Sleep(10);
+        }
+        Assert.True(first.Running);
+        Assert.True(second.Cancel());
+        Assert.Equal(0, first.Result());
+        Assert.Equal(7, bpe.Submit(() => 7).Result());
+        Assert.True(second.Cancelled);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public void Running_is_true_only_while_the_job_runs()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var future = bpe.Submit(() => Sleep(1));
+        Assert.True(SpinWait.SpinUntil(() => future.Running, TimeSpan.FromSeconds(60)));
+        Assert.Equal(1, future.Result());
+        Assert.False(future.Running);
+        Assert.True(future.Done);
     }
 
     [Fact]

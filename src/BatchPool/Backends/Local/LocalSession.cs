@@ -19,6 +19,8 @@ internal sealed class LocalSession : IBatchSession
     /// </summary>
     private const int MaxJobsInFlight = 32;
 
+    private static readonly BatchJobOutcome ShutDownBeforeStart = new(BatchJobState.Cancelled, Detail: "the executor shut down before the job started");
+
     private static long _lastJobId;
 
     private readonly BatchSessionOptions _options;
@@ -28,6 +30,7 @@ internal sealed class LocalSession : IBatchSession
     private readonly int _parallelJobs;
     private readonly Task[] _slots;
     private readonly CancellationTokenSource _closing = new();
+    private readonly Lock _starting = new();
     private int _disposed;
 
     private readonly string _storageLocator;
@@ -60,23 +63,30 @@ internal sealed class LocalSession : IBatchSession
 
     public async ValueTask CancelAsync(BatchJob job)
     {
-        // Not sent yet: ended here, and skipped by the slots. Sent and waiting in the worker: ended here, and the worker
-        // is told to skip it. Running: its worker is killed, and the slot reports it cancelled.
-        var running = job.State == BatchJobState.Running;
-        if (!running)
+        // Not started: ended here; if it was sent, its worker is told to skip it (and stopped, should it start it
+        // meanwhile: see the slots' start notices). Started: its worker is killed, and the slot reports it cancelled.
+        // The lock makes "has it started?" one question for both sides.
+        bool started;
+        (LocalWorkerProcess Process, string CallName) sent;
+        lock (_starting)
         {
-            job.ReportEnded(new BatchJobOutcome(BatchJobState.Cancelled, Detail: "cancelled before it started"));
+            started = job.State == BatchJobState.Running;
+            if (!started)
+            {
+                job.ReportEnded(new BatchJobOutcome(BatchJobState.Cancelled, Detail: "cancelled before it started"));
+            }
+            if (!_sent.TryGetValue(job, out sent))
+            {
+                return;
+            }
         }
-        if (_sent.TryGetValue(job, out var sent))
+        if (started)
         {
-            if (running)
-            {
-                sent.Process.Kill();
-            }
-            else
-            {
-                await sent.Process.SkipAsync(sent.CallName).ConfigureAwait(false);
-            }
+            sent.Process.Kill();
+        }
+        else
+        {
+            await sent.Process.SkipAsync(sent.CallName).ConfigureAwait(false);
         }
     }
 
@@ -100,8 +110,6 @@ internal sealed class LocalSession : IBatchSession
         }
         _closing.Dispose();
     }
-
-    private static readonly BatchJobOutcome ShutDownBeforeStart = new(BatchJobState.Cancelled, Detail: "the executor shut down before the job started");
 
     private async Task RunSlotAsync()
     {
@@ -144,10 +152,6 @@ internal sealed class LocalSession : IBatchSession
                         queued.Job.ReportEnded(ShutDownBeforeStart);
                         continue;
                     }
-                    if (inFlight.Count == 0)
-                    {
-                        queued.Job.ReportRunning();
-                    }
                     inFlight.Enqueue(queued);
                     if (!await process.SendAsync(queued.WorkerArguments, queued.Input).ConfigureAwait(false))
                     {
@@ -159,11 +163,28 @@ internal sealed class LocalSession : IBatchSession
                     continue;
                 }
 
-                var (outcome, answered) = await process.ReceiveAsync().ConfigureAwait(false);
+                var reply = await process.ReceiveAsync().ConfigureAwait(false);
+                if (reply.Kind == WorkerReplyKind.Started)
+                {
+                    var starting = inFlight.Peek().Job;
+                    lock (_starting)
+                    {
+                        if (starting.Ended.IsCompleted)
+                        {
+                            // Cancelled after the worker took it, before the skip could reach it: stop it here.
+                            process.Kill();
+                        }
+                        else
+                        {
+                            starting.ReportRunning();
+                        }
+                    }
+                    continue;
+                }
                 var head = inFlight.Dequeue();
                 _sent.TryRemove(head.Job, out _);
-                head.Job.ReportEnded(outcome);
-                if (!answered)
+                head.Job.ReportEnded(reply.Outcome!);
+                if (reply.Kind == WorkerReplyKind.Died)
                 {
                     // The worker died (or was killed) running the head job; the jobs behind it never started: send them again.
                     while (inFlight.TryDequeue(out var unstarted))
@@ -171,11 +192,6 @@ internal sealed class LocalSession : IBatchSession
                         _sent.TryRemove(unstarted.Job, out _);
                         _resend.Enqueue(unstarted);
                     }
-                    continue;
-                }
-                if (inFlight.TryPeek(out var next))
-                {
-                    next.Job.ReportRunning();
                 }
             }
         }

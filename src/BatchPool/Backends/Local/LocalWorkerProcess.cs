@@ -82,10 +82,10 @@ internal sealed class LocalWorkerProcess : IDisposable
     public Task SkipAsync(string callName) => WriteAsync([WorkerProtocol.CancelCommand, callName], default);
 
     /// <summary>
-    /// The outcome of the oldest job sent and not yet answered, and whether the worker answered (false: it died, and the
-    /// outcome says how); never throws.
+    /// The next word from the worker about the oldest job sent and not yet answered: that it starts, or how it ended, or
+    /// that the worker died (the outcome then says how). Never throws.
     /// </summary>
-    public async Task<(BatchJobOutcome Outcome, bool Answered)> ReceiveAsync()
+    public async Task<WorkerReply> ReceiveAsync()
     {
         (int ExitCode, byte[] Output)? reply;
         try
@@ -98,7 +98,11 @@ internal sealed class LocalWorkerProcess : IDisposable
         }
         if (reply is not { } answer)
         {
-            return (await DiedAsync().ConfigureAwait(false), false);
+            return new WorkerReply(WorkerReplyKind.Died, await DiedAsync().ConfigureAwait(false));
+        }
+        if (answer.ExitCode == WorkerProtocol.JobStarted)
+        {
+            return new WorkerReply(WorkerReplyKind.Started, null);
         }
         var outcome = answer.ExitCode switch
         {
@@ -108,10 +112,10 @@ internal sealed class LocalWorkerProcess : IDisposable
         };
         // What the worker logs from here on belongs to its next job.
         _log.Clear();
-        return (outcome, true);
+        return new WorkerReply(WorkerReplyKind.Ended, outcome);
     }
 
-    /// <summary>Writes one request; false when the worker is gone (its next answer then says how it ended).</summary>
+    /// <summary>Writes one request; false when the worker is gone (its next reply then says how it ended).</summary>
     private async Task<bool> WriteAsync(IReadOnlyList<string> arguments, ReadOnlyMemory<byte> input)
     {
         // Jobs and skips come from different threads; frames must not interleave.
@@ -195,3 +199,19 @@ internal sealed class LocalWorkerProcess : IDisposable
             signal is null ? exitCode : null, signal, _log.ToString(), detail);
     }
 }
+
+/// <summary>What a worker said about the oldest job it was sent.</summary>
+internal enum WorkerReplyKind
+{
+    /// <summary>It starts running the job.</summary>
+    Started,
+
+    /// <summary>The job ended; the outcome says how.</summary>
+    Ended,
+
+    /// <summary>The worker died; the outcome says how.</summary>
+    Died,
+}
+
+/// <summary>A word from a worker: its kind, and the job's outcome when it ended or the worker died.</summary>
+internal sealed record WorkerReply(WorkerReplyKind Kind, BatchJobOutcome? Outcome);
