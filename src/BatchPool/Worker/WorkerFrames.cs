@@ -6,9 +6,9 @@ namespace BatchPool.Worker;
 
 /// <summary>
 /// The frames of the <c>serve</c> protocol on a worker's standard input and output, all lengths little-endian u32:
-/// the secret <c>[len][key]</c> once, then requests <c>[len][run arguments, UTF-8, tab-separated][len][input]</c>, each
-/// answered by <c>[i32 exit code][len][output]</c>, preceded, for a job the worker runs, by a start notice
-/// <c>[-1][0]</c>. An empty input means "read it from storage", an empty output
+/// the secret <c>[len][key]</c> once, then requests <c>[u8 flags][len][run arguments, UTF-8, tab-separated][len][input]</c>,
+/// each answered by <c>[i32 exit code][len][output]</c>, preceded by a start notice <c>[-1][0]</c> when the request's
+/// flag asked for one (the client sent the job while another was in flight, so it cannot know when it starts). An empty input means "read it from storage", an empty output
 /// "written to storage (or not at all)".
 /// </summary>
 internal static class WorkerFrames
@@ -27,6 +27,9 @@ internal static class WorkerFrames
 
     public static byte[]? ReadSecret(Stream stream) => ReadBlock(stream);
 
+    /// <summary>A request's flag: the worker says when it starts the job (it was sent while another one was in flight).</summary>
+    private const byte AnnounceStartFlag = 1;
+
     /// <summary>Payloads up to this size are copied into their frame, so that a small job or reply costs one system call.</summary>
     private const int CopiedInputLimit = 64 * 1024;
 
@@ -34,19 +37,20 @@ internal static class WorkerFrames
     /// Writes a request: in one piece (one system call on an unbuffered pipe) when the input is small; a large input is
     /// written from where it is, not copied.
     /// </summary>
-    public static void WriteRequest(Stream stream, IReadOnlyList<string> arguments, ReadOnlySpan<byte> input)
+    public static void WriteRequest(Stream stream, IReadOnlyList<string> arguments, ReadOnlySpan<byte> input, bool announceStart)
     {
         var text = string.Join('\t', arguments);
         var textLength = Encoding.UTF8.GetByteCount(text);
         var copied = input.Length <= CopiedInputLimit ? input.Length : 0;
-        var frameLength = 8 + textLength + copied;
+        var frameLength = 9 + textLength + copied;
         var frame = ArrayPool<byte>.Shared.Rent(frameLength);
         try
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)textLength);
-            Encoding.UTF8.GetBytes(text, frame.AsSpan(4));
-            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4 + textLength), (uint)input.Length);
-            input[..copied].CopyTo(frame.AsSpan(8 + textLength));
+            frame[0] = announceStart ? AnnounceStartFlag : (byte)0;
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(1), (uint)textLength);
+            Encoding.UTF8.GetBytes(text, frame.AsSpan(5));
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(5 + textLength), (uint)input.Length);
+            input[..copied].CopyTo(frame.AsSpan(9 + textLength));
             stream.Write(frame, 0, frameLength);
             stream.Write(input[copied..]);
         }
@@ -57,15 +61,16 @@ internal static class WorkerFrames
     }
 
     /// <summary>Reads one request, or null at the end of the stream.</summary>
-    public static (string[] Arguments, byte[] Input)? ReadRequest(Stream stream)
+    public static (string[] Arguments, byte[] Input, bool AnnounceStart)? ReadRequest(Stream stream)
     {
-        var text = ReadBlock(stream);
-        if (text is null)
+        var flags = stream.ReadByte();
+        if (flags < 0)
         {
             return null;
         }
+        var text = ReadBlock(stream) ?? throw new EndOfStreamException("the stream ended inside a request");
         var input = ReadBlock(stream) ?? throw new EndOfStreamException("the stream ended inside a request");
-        return (Encoding.UTF8.GetString(text).Split('\t'), input);
+        return (Encoding.UTF8.GetString(text).Split('\t'), input, (flags & AnnounceStartFlag) != 0);
     }
 
     public static async Task WriteReplyAsync(Stream stream, int exitCode, ReadOnlyMemory<byte> output)

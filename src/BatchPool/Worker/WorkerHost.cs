@@ -45,7 +45,7 @@ internal static class WorkerHost
         // Read requests on a thread of their own: the client may send the next job while this one runs, and when it goes
         // away (it closes our input, or dies) the worker stops at once, even in the middle of a job that would run forever.
         // A "cancel CALL" request names a job sent earlier that must not start.
-        var jobs = Channel.CreateUnbounded<(string[] Arguments, byte[] Input)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var jobs = Channel.CreateUnbounded<(string[] Arguments, byte[] Input, bool AnnounceStart)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var cancelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var reader = new Thread(() =>
         {
@@ -77,7 +77,7 @@ internal static class WorkerHost
         {
             runner.WarmUp(locator, folder);
         }
-        await foreach (var (request, input) in jobs.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (request, input, announceStart) in jobs.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             JobRunner.JobResult result;
             if (WorkerProtocol.CallNameOf(request) is { } call && cancelled.TryRemove(call, out _))
@@ -86,8 +86,11 @@ internal static class WorkerHost
             }
             else
             {
-                // Say so before starting: a client that cancelled the job meanwhile then knows to stop this process.
-                await WorkerFrames.WriteReplyAsync(replies, WorkerProtocol.JobStarted, default).ConfigureAwait(false);
+                if (announceStart)
+                {
+                    // Say so before starting: a client that cancelled the job meanwhile then knows to stop this process.
+                    await WorkerFrames.WriteReplyAsync(replies, WorkerProtocol.JobStarted, default).ConfigureAwait(false);
+                }
                 result = await runner.RunAsync(request, input).ConfigureAwait(false);
             }
             await log.FlushAsync().ConfigureAwait(false);

@@ -152,8 +152,22 @@ internal sealed class LocalSession : IBatchSession
                         queued.Job.ReportEnded(ShutDownBeforeStart);
                         continue;
                     }
+                    // A job sent to an idle worker starts at once; one queued behind another is announced by the worker.
+                    var announceStart = inFlight.Count > 0;
+                    if (!announceStart)
+                    {
+                        lock (_starting)
+                        {
+                            if (queued.Job.Ended.IsCompleted)
+                            {
+                                _sent.TryRemove(queued.Job, out _);
+                                continue;
+                            }
+                            queued.Job.ReportRunning();
+                        }
+                    }
                     inFlight.Enqueue(queued);
-                    if (!await process.SendAsync(queued.WorkerArguments, queued.Input).ConfigureAwait(false))
+                    if (!await process.SendAsync(queued.WorkerArguments, queued.Input, announceStart).ConfigureAwait(false))
                     {
                         break;
                     }

@@ -75,11 +75,14 @@ internal sealed class LocalWorkerProcess : IDisposable
     }
 
     /// <summary>Sends a job; its answer comes from <see cref="ReceiveAsync"/>, in the order jobs were sent.</summary>
-    public Task<bool> SendAsync(IReadOnlyList<string> workerArguments, ReadOnlyMemory<byte> input) =>
-        WriteAsync(workerArguments, input);
+    /// <param name="workerArguments">The job's <c>run</c> arguments.</param>
+    /// <param name="input">The job's input, or empty when it is in storage.</param>
+    /// <param name="announceStart">Whether the worker must say when it starts the job (it is queued behind another).</param>
+    public Task<bool> SendAsync(IReadOnlyList<string> workerArguments, ReadOnlyMemory<byte> input, bool announceStart) =>
+        WriteAsync(workerArguments, input, announceStart);
 
     /// <summary>Asks the worker not to start a job it was sent; a job already running is not stopped by this.</summary>
-    public Task SkipAsync(string callName) => WriteAsync([WorkerProtocol.CancelCommand, callName], default);
+    public Task SkipAsync(string callName) => WriteAsync([WorkerProtocol.CancelCommand, callName], default, announceStart: false);
 
     /// <summary>
     /// The next word from the worker about the oldest job sent and not yet answered: that it starts, or how it ended, or
@@ -116,13 +119,13 @@ internal sealed class LocalWorkerProcess : IDisposable
     }
 
     /// <summary>Writes one request; false when the worker is gone (its next reply then says how it ended).</summary>
-    private async Task<bool> WriteAsync(IReadOnlyList<string> arguments, ReadOnlyMemory<byte> input)
+    private async Task<bool> WriteAsync(IReadOnlyList<string> arguments, ReadOnlyMemory<byte> input, bool announceStart)
     {
         // Jobs and skips come from different threads; frames must not interleave.
         await _writing.WaitAsync().ConfigureAwait(false);
         try
         {
-            WorkerFrames.WriteRequest(_requests, arguments, input.Span);
+            WorkerFrames.WriteRequest(_requests, arguments, input.Span, announceStart);
             await _requests.FlushAsync().ConfigureAwait(false);
             return true;
         }
