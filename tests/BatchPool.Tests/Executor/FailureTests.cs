@@ -144,6 +144,24 @@ public sealed class FailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MapAsync_stops_and_cancels_its_jobs_when_its_token_is_cancelled()
+    {
+        await using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        using var stop = new CancellationTokenSource();
+        var seen = new List<int>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var value in bpe.MapAsync(x => x == 0 ? 0 : Sleep(x), Enumerable.Range(0, 4), cancellationToken: stop.Token))
+            {
+                seen.Add(value);
+                await stop.CancelAsync();
+            }
+        });
+        Assert.Equal([0], seen);
+        // Disposing waits for every job: it returns because the sleeping ones were cancelled, not finished.
+    }
+
+    [Fact]
     public void Cleanup_deletes_the_executor_folder_only_when_asked()
     {
         var cleaned = new BatchPoolExecutor(backend: _backend.Backend);
