@@ -111,6 +111,21 @@ public sealed class FailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_cancelled_as_it_starts_is_stopped_and_the_next_job_runs()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        var first = bpe.Submit(() => 1);
+        var second = bpe.Submit(() => Sleep(1000));
+        // The worker takes `second` the moment it answers `first`: cancel it right then. Whichever way the race with its
+        // start goes (skipped, or killed with its worker), it must not go on running, and the next job must run.
+        first.AddDoneCallback(_ => second.Cancel());
+        Assert.Equal(1, first.Result());
+        Assert.Equal(3, bpe.Submit(() => 3).Result(TimeSpan.FromSeconds(60)));
+        Assert.True(second.Cancelled);
+    }
+
+    [Fact]
     public void Running_is_true_only_while_the_job_runs()
     {
         using var bpe = new BatchPoolExecutor(backend: _backend.Backend);

@@ -124,7 +124,10 @@ internal sealed class LocalSession : IBatchSession
                 {
                     return;
                 }
-                if (process is null || process.HasExited || process.KilledOnPurpose)
+                // A killed or dead worker is replaced only once every job sent to it is accounted for: its death is read
+                // below as the head job's outcome, and the jobs behind it are sent again.
+                var dead = process is null || process.HasExited || process.KilledOnPurpose;
+                if (dead && inFlight.Count == 0)
                 {
                     process?.Dispose();
                     process = TryStart(out var failure);
@@ -137,15 +140,18 @@ internal sealed class LocalSession : IBatchSession
                         }
                         continue;
                     }
+                    dead = false;
                 }
-                var window = Math.Clamp(1 + (_queue.Reader.Count / _parallelJobs), 2, MaxJobsInFlight);
+                // Jobs in flight mean a process they were sent to: the one above.
+                var worker = process!;
+                var window = dead ? 0 : Math.Clamp(1 + (_queue.Reader.Count / _parallelJobs), 2, MaxJobsInFlight);
                 while (inFlight.Count < window && TryTake(out var queued))
                 {
                     if (queued.Job.Ended.IsCompleted)
                     {
                         continue;
                     }
-                    _sent[queued.Job] = (process, WorkerProtocol.CallNameOf(queued.WorkerArguments) ?? "");
+                    _sent[queued.Job] = (worker, WorkerProtocol.CallNameOf(queued.WorkerArguments) ?? "");
                     if (_closing.IsCancellationRequested)
                     {
                         _sent.TryRemove(queued.Job, out _);
@@ -167,7 +173,7 @@ internal sealed class LocalSession : IBatchSession
                         }
                     }
                     inFlight.Enqueue(queued);
-                    if (!await process.SendAsync(queued.WorkerArguments, queued.Input, announceStart).ConfigureAwait(false))
+                    if (!await worker.SendAsync(queued.WorkerArguments, queued.Input, announceStart).ConfigureAwait(false))
                     {
                         break;
                     }
@@ -177,7 +183,7 @@ internal sealed class LocalSession : IBatchSession
                     continue;
                 }
 
-                var reply = await process.ReceiveAsync().ConfigureAwait(false);
+                var reply = await worker.ReceiveAsync().ConfigureAwait(false);
                 if (reply.Kind == WorkerReplyKind.Started)
                 {
                     var starting = inFlight.Peek().Job;
@@ -186,7 +192,7 @@ internal sealed class LocalSession : IBatchSession
                         if (starting.Ended.IsCompleted)
                         {
                             // Cancelled after the worker took it, before the skip could reach it: stop it here.
-                            process.Kill();
+                            worker.Kill();
                         }
                         else
                         {
