@@ -73,7 +73,7 @@ internal static class WorkerHost
         { IsBackground = true, Name = "batchpool-requests" };
         reader.Start();
 
-        if (arguments is [_, "--storage", var locator, "--folder", var folder])
+        if (WorkerProtocol.ParseServe(arguments) is var (locator, folder))
         {
             runner.WarmUp(locator, folder);
         }

@@ -25,41 +25,52 @@ internal static class WorkerProtocol
     /// <summary>Not an exit code: the <c>serve</c> worker's notice that it starts the oldest job it was sent.</summary>
     public const int JobStarted = -1;
 
+    private const string StorageOption = "--storage";
+    private const string FolderOption = "--folder";
+    private const string CallOption = "--call";
+
     public static IReadOnlyList<string> RunArguments(string storageLocator, string folder, string callName) =>
-        [RunCommand, "--storage", storageLocator, "--folder", folder, "--call", callName];
+        [RunCommand, StorageOption, storageLocator, FolderOption, folder, CallOption, callName];
+
+    public static IReadOnlyList<string> ServeArguments(string storageLocator, string folder) =>
+        [ServeCommand, StorageOption, storageLocator, FolderOption, folder];
 
     /// <summary>The call a <c>run</c> command names, or null.</summary>
-    public static string? CallNameOf(IReadOnlyList<string> runArguments)
+    public static string? CallNameOf(IReadOnlyList<string> runArguments) => OptionsOf(runArguments).GetValueOrDefault(CallOption);
+
+    /// <summary>The executor a <c>serve</c> command names, or null when it names none.</summary>
+    public static (string StorageLocator, string Folder)? ParseServe(IReadOnlyList<string> arguments)
     {
-        for (var i = 1; i + 1 < runArguments.Count; i += 2)
-        {
-            if (runArguments[i] == "--call")
-            {
-                return runArguments[i + 1];
-            }
-        }
-        return null;
+        var options = OptionsOf(arguments);
+        return options.TryGetValue(StorageOption, out var storage) && options.TryGetValue(FolderOption, out var folder)
+            ? (storage, folder)
+            : null;
     }
 
     public static (string StorageLocator, string Folder, string CallName) ParseRun(IReadOnlyList<string> arguments)
     {
-        string? storage = null, folder = null, call = null;
         if (arguments.Count == 0 || arguments[0] != RunCommand)
         {
             throw new ArgumentException($"expected '{RunCommand}', got '{string.Join(' ', arguments)}'");
         }
+        var options = OptionsOf(arguments);
+        if (options.Keys.FirstOrDefault(o => o is not (StorageOption or FolderOption or CallOption)) is { } unknown)
+        {
+            throw new ArgumentException($"unknown option '{unknown}'");
+        }
+        return (options.GetValueOrDefault(StorageOption) ?? throw new ArgumentException($"{StorageOption} is missing"),
+                options.GetValueOrDefault(FolderOption) ?? throw new ArgumentException($"{FolderOption} is missing"),
+                options.GetValueOrDefault(CallOption) ?? throw new ArgumentException($"{CallOption} is missing"));
+    }
+
+    /// <summary>The <c>--name value</c> pairs after the command word.</summary>
+    private static Dictionary<string, string> OptionsOf(IReadOnlyList<string> arguments)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i + 1 < arguments.Count; i += 2)
         {
-            switch (arguments[i])
-            {
-                case "--storage": storage = arguments[i + 1]; break;
-                case "--folder": folder = arguments[i + 1]; break;
-                case "--call": call = arguments[i + 1]; break;
-                default: throw new ArgumentException($"unknown option '{arguments[i]}'");
-            }
+            options[arguments[i]] = arguments[i + 1];
         }
-        return (storage ?? throw new ArgumentException("--storage is missing"),
-                folder ?? throw new ArgumentException("--folder is missing"),
-                call ?? throw new ArgumentException("--call is missing"));
+        return options;
     }
 }

@@ -1,7 +1,6 @@
-using System.Reflection;
-using System.Runtime.ExceptionServices;
 using BatchPool.Tests.Codec;
 using BatchPool.Tests.UserCode;
+using BatchPool.Worker;
 
 namespace BatchPool.Tests.Executor;
 
@@ -38,25 +37,8 @@ public sealed class CodecCasesThroughExecutorTests(ExecutorFixture fixture) : IC
     public void Case_gives_the_same_result_through_the_executor(string name)
     {
         var (function, args) = CodecCases.Make(name);
-        var future = fixture.Executor.Submit(async () =>
-        {
-            object? result;
-            try
-            {
-                result = function.DynamicInvoke(args);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is { } thrown)
-            {
-                ExceptionDispatchInfo.Throw(thrown);
-                throw;
-            }
-            if (result is Task task)
-            {
-                await task;
-                result = task.GetType().GetProperty("Result")?.GetValue(task);
-            }
-            return ValueText.Of(result);
-        });
+        // The worker's own invoker, called inside the shipped lambda: it unwraps and awaits as the worker does for jobs.
+        var future = fixture.Executor.Submit(async () => ValueText.Of(await CallInvoker.InvokeAsync(function, args)));
 
         var (freshFunction, freshArgs) = CodecCases.Make(name);
         var expected = CodecTestKit.Invoke(freshFunction, freshArgs);

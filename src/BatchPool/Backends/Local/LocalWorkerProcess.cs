@@ -42,7 +42,7 @@ internal sealed class LocalWorkerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(options.Worker.EntryAssemblyPath);
-        foreach (var argument in (string[])[WorkerProtocol.ServeCommand, "--storage", storageLocator, "--folder", executorFolder])
+        foreach (var argument in WorkerProtocol.ServeArguments(storageLocator, executorFolder))
         {
             start.ArgumentList.Add(argument);
         }
