@@ -1,3 +1,5 @@
+using BatchPool.Worker;
+
 namespace BatchPool.Backends;
 
 /// <summary>What an executor asks of a backend for all of its jobs.</summary>
@@ -37,4 +39,11 @@ public sealed class BatchSessionOptions
 
     /// <summary>Environment variables every job's worker must see (thread limits, for instance).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Every variable a worker started by the <c>run</c> command needs: <see cref="Environment"/> and the secret. A remote
+    /// backend hands them to the engine as the job's environment; they must never be written to storage or to a log.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> JobEnvironment() =>
+        new Dictionary<string, string>(Environment) { [WorkerProtocol.SecretVariable] = Convert.ToBase64String(Secret.Span) };
 }

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using BatchPool.Shipping;
+using BatchPool.Storage;
 
 namespace BatchPool.Backends;
 
@@ -18,6 +20,23 @@ public sealed class WorkerDistribution
 
     /// <summary>The full path of the worker's entry assembly.</summary>
     public string EntryAssemblyPath => Path.Combine(Folder, EntryAssemblyName);
+
+    /// <summary>The .NET runtime the worker needs on the machines that run it: this process's major.minor version, as "10.0".</summary>
+    public static string RuntimeVersion { get; } = $"{System.Environment.Version.Major}.{System.Environment.Version.Minor}";
+
+    /// <summary>
+    /// Copies the worker into the executor's folder of <paramref name="storage"/>, for backends whose jobs run where only a
+    /// .NET runtime of <see cref="RuntimeVersion"/> is installed; the copy goes when the executor's folder is cleaned up.
+    /// </summary>
+    /// <param name="storage">The storage that the jobs reach.</param>
+    /// <param name="executorName">The executor whose folder receives the worker.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
+    /// <returns>The storage key of the worker's entry assembly; run it as <c>dotnet KEY'S-PATH arguments</c>.</returns>
+    public Task<string> ShipAsync(IBatchStorage storage, string executorName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return WorkerShipper.ShipAsync(this, storage, ExecutorLayout.For(executorName), cancellationToken);
+    }
 
     /// <summary>The <c>dotnet</c> host this process runs on; the local backend starts workers with it.</summary>
     public static string DotnetHostPath { get; } = FindDotnetHost();

@@ -2,7 +2,8 @@ namespace BatchPool.Storage;
 
 /// <summary>
 /// Where an executor keeps its files in storage, as the original does:
-/// <c>batch-pool-executor/{name}/</c> with <c>inputs/{call}/</c>, <c>outputs/{call}/</c> and the shipped <c>assemblies/</c>.
+/// <c>batch-pool-executor/{name}/</c> with <c>inputs/{call}/</c>, <c>outputs/{call}/</c>, the shipped <c>assemblies/</c>, and the
+/// <c>worker/</c> for backends that run it from storage.
 /// Client and worker both derive every key from here.
 /// </summary>
 internal sealed class ExecutorLayout(string folder)
@@ -21,4 +22,9 @@ internal sealed class ExecutorLayout(string folder)
     public string AssemblyOf(string sha256Hex) => $"{Folder}assemblies/{sha256Hex}.dll";
 
     public string SymbolsOf(string sha256Hex) => $"{Folder}assemblies/{sha256Hex}.pdb";
+
+    public string WorkerFileOf(string fileName) => $"{Folder}worker/{fileName}";
+
+    /// <summary>A folder of the executor's own for a backend's files (job scripts, logs).</summary>
+    public string BackendFolder(string backend) => $"{Folder}{backend}/";
 }

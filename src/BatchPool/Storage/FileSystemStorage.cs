@@ -63,7 +63,10 @@ public sealed class FileSystemStorage : IBatchStorage
         return ValueTask.CompletedTask;
     }
 
-    private string PathOf(string key)
+    /// <summary>The absolute path of the file that holds <paramref name="key"/> (or of the folder, for a prefix).</summary>
+    /// <param name="key">A key, or a folder prefix without its final '/'.</param>
+    /// <exception cref="ArgumentException">The key is not a relative path of plain names.</exception>
+    public string PathOf(string key)
     {
         if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or ".."))
         {

@@ -1,10 +1,10 @@
 namespace BatchPool.Tests.Executor;
 
 /// <summary>The 18 behaviours that the tests of Hail's BatchPoolExecutor check, on the local backend.</summary>
-public abstract class ConformanceTests(bool payloadsThroughStorage) : IAsyncLifetime
+public abstract class ConformanceTests(Func<TestBackend> createBackend) : IAsyncLifetime
 {
     private static readonly TimeSpan Short = TimeSpan.FromSeconds(2);
-    private readonly TestBackend _backend = new(payloadsThroughStorage: payloadsThroughStorage);
+    private readonly TestBackend _backend = createBackend();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -195,7 +195,7 @@ public abstract class ConformanceTests(bool payloadsThroughStorage) : IAsyncLife
 }
 
 /// <summary>Payloads over the local workers' pipes (the local backend's default).</summary>
-public sealed class ConformanceTestsOverPipes() : ConformanceTests(payloadsThroughStorage: false);
+public sealed class ConformanceTestsOverPipes() : ConformanceTests(() => new TestBackend(payloadsThroughStorage: false));
 
 /// <summary>Payloads through storage, as on remote backends.</summary>
-public sealed class ConformanceTestsThroughStorage() : ConformanceTests(payloadsThroughStorage: true);
+public sealed class ConformanceTestsThroughStorage() : ConformanceTests(() => new TestBackend(payloadsThroughStorage: true));

@@ -10,9 +10,9 @@ public sealed record Point(double X, double Y);
 public record struct Span2(int From, int To);
 
 /// <summary>Closures, values and exceptions through Submit and Map against real worker processes.</summary>
-public abstract class EndToEndTests(bool payloadsThroughStorage) : IAsyncLifetime
+public abstract class EndToEndTests(Func<TestBackend> createBackend) : IAsyncLifetime
 {
-    private readonly TestBackend _backend = new(payloadsThroughStorage: payloadsThroughStorage);
+    private readonly TestBackend _backend = createBackend();
     private BatchPoolExecutor _bpe = null!;
 
     public Task InitializeAsync()
@@ -190,7 +190,7 @@ public abstract class EndToEndTests(bool payloadsThroughStorage) : IAsyncLifetim
 }
 
 /// <summary>Payloads over the local workers' pipes (the local backend's default).</summary>
-public sealed class EndToEndTestsOverPipes() : EndToEndTests(payloadsThroughStorage: false);
+public sealed class EndToEndTestsOverPipes() : EndToEndTests(() => new TestBackend(payloadsThroughStorage: false));
 
 /// <summary>Payloads through storage, as on remote backends.</summary>
-public sealed class EndToEndTestsThroughStorage() : EndToEndTests(payloadsThroughStorage: true);
+public sealed class EndToEndTestsThroughStorage() : EndToEndTests(() => new TestBackend(payloadsThroughStorage: true));

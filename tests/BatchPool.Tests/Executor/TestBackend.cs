@@ -1,17 +1,24 @@
 namespace BatchPool.Tests.Executor;
 
-/// <summary>A real local backend in a folder of its own, stopped and deleted when the test ends.</summary>
+/// <summary>A real backend with storage in a folder of its own, disposed and its folder deleted when the test ends.</summary>
 public sealed class TestBackend : IAsyncDisposable
 {
+    /// <summary>A local backend.</summary>
     public TestBackend(int? maxParallelJobs = null, bool payloadsThroughStorage = false)
+        : this(root => new LocalBackend(root, maxParallelJobs) { PayloadsThroughStorage = payloadsThroughStorage })
+    {
+    }
+
+    /// <summary>The backend <paramref name="create"/> makes over a fresh storage folder.</summary>
+    public TestBackend(Func<string, IBatchBackend> create)
     {
         Root = Path.Combine(Path.GetTempPath(), "batchpool-tests", Guid.NewGuid().ToString("N")[..12]);
-        Backend = new LocalBackend(Root, maxParallelJobs) { PayloadsThroughStorage = payloadsThroughStorage };
+        Backend = create(Root);
     }
 
     public string Root { get; }
 
-    public LocalBackend Backend { get; }
+    public IBatchBackend Backend { get; }
 
     public string FolderOf(BatchPoolExecutor executor) => Path.Combine(Root, "batch-pool-executor", executor.Name);
 

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using BatchPool.Backends;
+using BatchPool.Storage;
+
+namespace BatchPool.Shipping;
+
+/// <summary>
+/// Copies the worker program (its entry assembly, the assemblies its <c>.deps.json</c> names, and its runtime
+/// configuration) into an executor's folder in storage, for backends whose jobs run on machines that have only a .NET
+/// runtime: nothing of BatchPool has to be installed there, and the worker always matches the client.
+/// </summary>
+internal static class WorkerShipper
+{
+    public static async Task<string> ShipAsync(WorkerDistribution worker, IBatchStorage storage, ExecutorLayout layout, CancellationToken cancellationToken)
+    {
+        foreach (var file in FilesOf(worker))
+        {
+            var key = layout.WorkerFileOf(Path.GetFileName(file));
+            await storage.WriteAsync(key, await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        return layout.WorkerFileOf(WorkerDistribution.EntryAssemblyName);
+    }
+
+    /// <summary>The worker's files: its runtime assets as its dependency manifest lists them, their symbols, and its configuration.</summary>
+    internal static IReadOnlyList<string> FilesOf(WorkerDistribution worker)
+    {
+        var entry = worker.EntryAssemblyPath;
+        var depsPath = Path.ChangeExtension(entry, ".deps.json");
+        var configPath = Path.ChangeExtension(entry, ".runtimeconfig.json");
+        var files = new SortedSet<string>(StringComparer.Ordinal) { entry, depsPath, configPath };
+        using (var deps = JsonDocument.Parse(File.ReadAllBytes(depsPath)))
+        {
+            foreach (var target in deps.RootElement.GetProperty("targets").EnumerateObject())
+            {
+                foreach (var library in target.Value.EnumerateObject())
+                {
+                    if (library.Value.TryGetProperty("runtime", out var runtime))
+                    {
+                        foreach (var asset in runtime.EnumerateObject())
+                        {
+                            // The application's folder holds every runtime asset flat, by its file name.
+                            files.Add(Path.Combine(worker.Folder, Path.GetFileName(asset.Name)));
+                        }
+                    }
+                }
+            }
+        }
+        foreach (var assembly in files.Where(f => f.EndsWith(".dll", StringComparison.Ordinal)).ToList())
+        {
+            if (Path.ChangeExtension(assembly, ".pdb") is var symbols && File.Exists(symbols))
+            {
+                files.Add(symbols);
+            }
+        }
+        if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing)
+        {
+            throw new FileNotFoundException($"The BatchPool worker in {worker.Folder} is incomplete: {Path.GetFileName(missing)} is missing.", missing);
+        }
+        return [.. files];
+    }
+}
