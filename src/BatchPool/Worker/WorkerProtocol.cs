@@ -22,6 +22,9 @@ internal static class WorkerProtocol
     public const int OutputNotWritten = 4;
     public const int CancelledBeforeStart = 5;
 
+    /// <summary>Set by a remote backend's job script: the machine has no .NET runtime of the client's major.minor.</summary>
+    public const int RuntimeMissing = 6;
+
     /// <summary>Not an exit code: the <c>serve</c> worker's notice that it starts the oldest job it was sent.</summary>
     public const int JobStarted = -1;
 

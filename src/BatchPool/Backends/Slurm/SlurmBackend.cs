@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BatchPool.Backends;
+using BatchPool.Backends.Slurm;
+using BatchPool.Storage;
+
+namespace BatchPool;
+
+/// <summary>
+/// Runs jobs on a Slurm cluster, through Slurm itself: each <c>Submit</c> or <c>Map</c> becomes one job array
+/// (<c>sbatch --array</c>), one <c>squeue</c> per round watches every job of the backend, and <c>scancel</c> stops them.
+/// The worker and the user's assemblies reach the compute nodes through <c>remoteTmpdir</c>, which they must share with
+/// this machine; the nodes need only a .NET runtime of the client's major.minor (<see cref="DotnetPath"/>).
+/// </summary>
+/// <remarks>
+/// This machine must be a Slurm submit host (<c>sbatch</c>, <c>squeue</c> and <c>scancel</c> on PATH, or in
+/// <see cref="SlurmBinFolder"/>). Jobs are named after their executor; a job's log is
+/// <c>batch-pool-executor/NAME/slurm/logs/ARRAY_TASK.log</c> in <c>remoteTmpdir</c>.
+/// </remarks>
+public sealed partial class SlurmBackend : IBatchBackend
+{
+    private readonly FileSystemStorage _storage;
+    private readonly List<SlurmSession> _sessions = [];
+    private readonly Lazy<SlurmJobMonitor> _monitor;
+    private readonly Lazy<ISlurmClient> _slurm;
+
+    /// <summary>Creates the backend.</summary>
+    /// <param name="remoteTmpdir">A folder (or <c>file://</c> URI) that this machine and every compute node see at the same path.</param>
+    /// <param name="partition">The partition to submit to (<c>--partition</c>); by default the cluster's default one.</param>
+    /// <param name="account">The account to charge (<c>--account</c>).</param>
+    /// <param name="qos">The quality of service (<c>--qos</c>).</param>
+    /// <param name="timeLimit">Each job's time limit (<c>--time</c>; Slurm counts whole minutes).</param>
+    /// <param name="memoryPerJob">Each job's memory (<c>--mem</c>), in Slurm's notation: <c>"512M"</c>, <c>"4G"</c>.</param>
+    /// <param name="extraSbatchArgs">More sbatch options, passed as they are (<c>"--constraint=avx2"</c>, ...).</param>
+    public SlurmBackend(
+        string remoteTmpdir,
+        string? partition = null,
+        string? account = null,
+        string? qos = null,
+        TimeSpan? timeLimit = null,
+        string? memoryPerJob = null,
+        IReadOnlyList<string>? extraSbatchArgs = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(remoteTmpdir);
+        if (timeLimit is { } limit && limit <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeLimit), timeLimit, "A time limit must be positive.");
+        }
+        if (memoryPerJob is not null && !MemoryNotation().IsMatch(memoryPerJob))
+        {
+            throw new ArgumentException($"memoryPerJob '{memoryPerJob}' is not in Slurm's notation, such as 512M or 4G.", nameof(memoryPerJob));
+        }
+        _storage = new FileSystemStorage(remoteTmpdir);
+        Partition = partition;
+        Account = account;
+        Qos = qos;
+        TimeLimit = timeLimit;
+        MemoryPerJob = memoryPerJob;
+        ExtraSbatchArgs = extraSbatchArgs ?? [];
+        _slurm = new Lazy<ISlurmClient>(() => new SlurmCommandLine(SlurmBinFolder));
+        _monitor = new Lazy<SlurmJobMonitor>(() => new SlurmJobMonitor(Slurm));
+    }
+
+    /// <inheritdoc />
+    public IBatchStorage Storage => _storage;
+
+    /// <summary>The partition jobs go to, or null for the cluster's default.</summary>
+    public string? Partition { get; }
+
+    /// <summary>The account jobs are charged to, or null.</summary>
+    public string? Account { get; }
+
+    /// <summary>The quality of service of the jobs, or null.</summary>
+    public string? Qos { get; }
+
+    /// <summary>Each job's time limit, or null for the partition's.</summary>
+    public TimeSpan? TimeLimit { get; }
+
+    /// <summary>Each job's memory in Slurm's notation, or null for the cluster's default.</summary>
+    public string? MemoryPerJob { get; }
+
+    /// <summary>More sbatch options for every job.</summary>
+    public IReadOnlyList<string> ExtraSbatchArgs { get; }
+
+    /// <summary>The <c>dotnet</c> host on the compute nodes: a path, or a name looked up on the job's PATH (the default, <c>dotnet</c>).</summary>
+    public string DotnetPath { get; init; } = "dotnet";
+
+    /// <summary>The folder of Slurm's commands on this machine, when they are not on PATH.</summary>
+    public string? SlurmBinFolder { get; init; }
+
+    /// <summary>
+    /// The command that runs a program inside a container image on the nodes, for executors given an <c>image</c>; the
+    /// worker's command line is appended to it. <c>{image}</c> stands for the image and <c>{storage}</c> for the shared
+    /// folder, e.g. <c>["apptainer", "exec", "--bind", "{storage}", "docker://{image}"]</c>. Null (the default): this
+    /// cluster has no container runtime, and an executor given an image is refused.
+    /// </summary>
+    public IReadOnlyList<string>? ContainerLauncher { get; init; }
+
+    internal ISlurmClient Slurm => _slurm.Value;
+
+    /// <inheritdoc />
+    public IBatchSession OpenSession(BatchSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Image is { } image && ContainerLauncher is null)
+        {
+            throw new ArgumentException(
+                $"This Slurm backend has no container runtime configured, so it cannot run jobs in image '{image}'. " +
+                $"Set {nameof(SlurmBackend)}.{nameof(ContainerLauncher)} (e.g. apptainer exec), or leave image unset to run " +
+                "jobs on the nodes' own .NET runtime.", nameof(options));
+        }
+        var session = new SlurmSession(this, _storage, options, _monitor.Value, SbatchArgumentsFor(options));
+        lock (_sessions)
+        {
+            _sessions.Add(session);
+        }
+        return session;
+    }
+
+    /// <summary>Cancels every job of every session still queued or running, and stops watching the cluster.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        SlurmSession[] sessions;
+        lock (_sessions)
+        {
+            sessions = [.. _sessions];
+            _sessions.Clear();
+        }
+        foreach (var session in sessions)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_monitor.IsValueCreated)
+        {
+            await _monitor.Value.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal Task CancelAsync(IReadOnlyCollection<string> jobIds) => Slurm.CancelAsync(jobIds, CancellationToken.None);
+
+    internal IReadOnlyList<string>? ContainerLauncherFor(string? image) =>
+        image is null || ContainerLauncher is null
+            ? null
+            : [.. ContainerLauncher.Select(word => word.Replace("{image}", image, StringComparison.Ordinal).Replace("{storage}", _storage.RootPath, StringComparison.Ordinal))];
+
+    private List<string> SbatchArgumentsFor(BatchSessionOptions options)
+    {
+        List<string> arguments = [$"--job-name={options.ExecutorName}", $"--chdir={_storage.RootPath}", "--no-requeue"];
+        if (options.CpusPerJob is { } cpus)
+        {
+            // Slurm allocates whole CPUs; the thread limits inside follow the requested count.
+            arguments.Add(FormattableString.Invariant($"--cpus-per-task={Math.Max(1, (int)Math.Ceiling(cpus.Cores))}"));
+        }
+        if (MemoryPerJob is not null)
+        {
+            arguments.Add($"--mem={MemoryPerJob}");
+        }
+        if (Partition is not null)
+        {
+            arguments.Add($"--partition={Partition}");
+        }
+        if (Account is not null)
+        {
+            arguments.Add($"--account={Account}");
+        }
+        if (Qos is not null)
+        {
+            arguments.Add($"--qos={Qos}");
+        }
+        if (TimeLimit is { } limit)
+        {
+            var seconds = (long)Math.Ceiling(limit.TotalSeconds);
+            arguments.Add(string.Create(CultureInfo.InvariantCulture, $"--time={seconds / 86400}-{seconds / 3600 % 24:00}:{seconds / 60 % 60:00}:{seconds % 60:00}"));
+        }
+        arguments.AddRange(ExtraSbatchArgs);
+        return arguments;
+    }
+
+    [GeneratedRegex(@"^[0-9]+[KMGT]?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MemoryNotation();
+}

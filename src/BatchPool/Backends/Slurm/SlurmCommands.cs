@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BatchPool.Backends.Slurm;
+
+/// <summary>What a Slurm cluster is asked to do: submit a job array, list jobs, cancel jobs.</summary>
+/// <remarks>Behind an interface so that slurmrestd can take the command line's place.</remarks>
+internal interface ISlurmClient
+{
+    /// <summary>
+    /// Submits an array of <paramref name="taskCount"/> tasks: <paramref name="arguments"/> are sbatch's options, then the
+    /// script and its arguments; <paramref name="environment"/> is added to what the jobs see. Returns the array's job id.
+    /// </summary>
+    /// <exception cref="SlurmSubmissionException">Slurm refused the job, with sbatch's words.</exception>
+    Task<long> SubmitArrayAsync(int taskCount, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken);
+
+    /// <summary>The tasks Slurm still lists of the given arrays, whatever their state.</summary>
+    Task<IReadOnlyList<SlurmTaskStatus>> ListAsync(IReadOnlyCollection<long> arrayIds, CancellationToken cancellationToken);
+
+    /// <summary>Cancels jobs or array tasks, by id ("12" or "12_3"); ids Slurm no longer knows are ignored.</summary>
+    Task CancelAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken);
+}
+
+/// <summary>One array task as squeue lists it.</summary>
+/// <param name="ArrayId">The array's job id.</param>
+/// <param name="Tasks">The indices of the tasks the record stands for: one, or several not yet started ("12_[4-99]").</param>
+/// <param name="State">Slurm's state name (PENDING, RUNNING, COMPLETED, FAILED, TIMEOUT, ...).</param>
+/// <param name="Reason">Slurm's reason for the state.</param>
+/// <param name="Nodes">The nodes it ran on.</param>
+/// <param name="WaitStatus">The batch script's raw wait status, as Slurm reports it (exit code times 256, or the signal).</param>
+internal sealed record SlurmTaskStatus(long ArrayId, IReadOnlyList<int> Tasks, string State, string Reason, string Nodes, int WaitStatus);
+
+/// <summary>Slurm refused a submission.</summary>
+internal sealed class SlurmSubmissionException(string message) : Exception(message);
+
+/// <summary>Slurm through its command-line tools: <c>sbatch</c>, <c>squeue</c>, <c>scancel</c>.</summary>
+internal sealed class SlurmCommandLine(string? binFolder) : ISlurmClient
+{
+    // squeue --json ignores --jobs in Slurm 22.05 (it lists every job of the cluster), so the status is read from -O
+    // columns of fixed widths (a pending job's node list is blank).
+    private static readonly (string Name, int Width)[] Columns = [("JobArrayID", 48), ("State", 24), ("Reason", 48), ("NodeList", 256), ("exit_code", 12)];
+    private static readonly string StatusColumns = string.Join(',', Columns.Select(c => $"{c.Name}:{c.Width}"));
+
+    public async Task<long> SubmitArrayAsync(int taskCount, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var (exitCode, output, error) = await RunAsync("sbatch", ["--parsable", $"--array=0-{taskCount - 1}", .. arguments], environment, cancellationToken).ConfigureAwait(false);
+        // --parsable prints "jobid" or "jobid;cluster".
+        if (exitCode != 0 || !long.TryParse(output.Split(';')[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var arrayId))
+        {
+            throw new SlurmSubmissionException($"sbatch refused the job (exit code {exitCode}): {(error + output).Trim()}");
+        }
+        return arrayId;
+    }
+
+    public async Task<IReadOnlyList<SlurmTaskStatus>> ListAsync(IReadOnlyCollection<long> arrayIds, CancellationToken cancellationToken)
+    {
+        if (arrayIds.Count == 0)
+        {
+            return [];
+        }
+        var (exitCode, output, error) = await RunAsync(
+            "squeue", ["--noheader", "--states=all", $"--jobs={string.Join(',', arrayIds)}", $"--Format={StatusColumns}"], null, cancellationToken).ConfigureAwait(false);
+        if (exitCode != 0)
+        {
+            // Every id of the list was forgotten (older than MinJobAge): squeue says "Invalid job id specified".
+            return error.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)
+                ? []
+                : throw new InvalidOperationException($"squeue failed (exit code {exitCode}): {error.Trim()}");
+        }
+        var tasks = new List<SlurmTaskStatus>();
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Parse(line) is { } task)
+            {
+                tasks.Add(task);
+            }
+        }
+        return tasks;
+    }
+
+    public async Task CancelAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken)
+    {
+        if (jobIds.Count > 0)
+        {
+            // scancel reports ids it no longer knows on stderr and goes on with the rest: nothing to act on.
+            await RunAsync("scancel", [.. jobIds], null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One line of <see cref="StatusColumns"/>: "12_3 COMPLETED None node1 0", or "12_[4-99] PENDING ...".</summary>
+    internal static SlurmTaskStatus? Parse(string line)
+    {
+        var columns = new string[Columns.Length];
+        var at = 0;
+        for (var i = 0; i < Columns.Length; i++)
+        {
+            // squeue pads each column to its width, and cuts what is longer; the last one may lose its padding.
+            var width = i == Columns.Length - 1 ? Math.Max(0, line.Length - at) : Math.Min(Columns[i].Width, Math.Max(0, line.Length - at));
+            columns[i] = line.Substring(at, width).Trim();
+            at += width;
+        }
+        var id = columns[0];
+        var underscore = id.IndexOf('_', StringComparison.Ordinal);
+        if (!long.TryParse(underscore < 0 ? id : id[..underscore], NumberStyles.None, CultureInfo.InvariantCulture, out var arrayId))
+        {
+            return null;
+        }
+        _ = int.TryParse(columns[4], NumberStyles.None, CultureInfo.InvariantCulture, out var waitStatus);
+        return new SlurmTaskStatus(arrayId, underscore < 0 ? [0] : TasksOf(id[(underscore + 1)..]), columns[1], columns[2], columns[3], waitStatus);
+    }
+
+    /// <summary>"3", or "[0-4,7]" or "[5-99%10]" (tasks not yet split off their array, at most 10 running at once).</summary>
+    private static List<int> TasksOf(string text)
+    {
+        var tasks = new List<int>();
+        text = text.Trim('[', ']');
+        if (text.IndexOf('%', StringComparison.Ordinal) is var throttle and >= 0)
+        {
+            text = text[..throttle];
+        }
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var bounds = part.Split('-');
+            if (int.TryParse(bounds[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first))
+            {
+                var last = bounds.Length > 1 && int.TryParse(bounds[1], NumberStyles.None, CultureInfo.InvariantCulture, out var end) ? end : first;
+                for (var task = first; task <= last; task++)
+                {
+                    tasks.Add(task);
+                }
+            }
+        }
+        return tasks;
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(
+        string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(binFolder is null ? command : Path.Combine(binFolder, command))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        if (environment is not null)
+        {
+            foreach (var (name, value) in environment)
+            {
+                start.Environment[name] = value;
+            }
+        }
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{command} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"Slurm's '{command}' could not be started ({e.Message}): is this machine a Slurm submit host, with Slurm's commands on PATH?", e);
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+        }
+    }
+}
