@@ -48,6 +48,17 @@ public sealed class BatchJobFailedException : Exception
     /// <summary>The engine's own words about the job's end, when any.</summary>
     public string? Detail { get; }
 
+    private static string? SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        6 => "SIGABRT",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        15 => "SIGTERM",
+        _ => null,
+    };
+
     private static string Describe(string jobId, string jobName, BatchJobOutcome outcome, string reason)
     {
         var text = new StringBuilder($"submitted job failed: job {jobId} ({jobName}) {reason}; state {outcome.State}");
@@ -58,6 +69,10 @@ public sealed class BatchJobFailedException : Exception
         if (outcome.Signal is { } signal)
         {
             text.Append(", killed by signal ").Append(signal);
+            if (SignalName(signal) is { } name)
+            {
+                text.Append(" (").Append(name).Append(')');
+            }
         }
         if (!string.IsNullOrWhiteSpace(outcome.Detail))
         {

@@ -60,3 +60,7 @@ public sealed class ConformanceTestsOnSlurm() : ConformanceTests(() => SlurmClus
 /// <summary>Closures, values and exceptions on Slurm.</summary>
 [Collection("Slurm")]
 public sealed class EndToEndTestsOnSlurm() : EndToEndTests(() => SlurmCluster.NewBackend());
+
+/// <summary>Bad input and dying jobs on Slurm.</summary>
+[Collection("Slurm")]
+public sealed class FailureTestsOnSlurm() : FailureTests(() => SlurmCluster.NewBackend());

@@ -78,7 +78,15 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         }
         if (task is not null && ReadStatus(task) is { } exitCode)
         {
-            End(task, OutcomeOf(task, exitCode, slurm: null));
+            if (exitCode == WorkerProtocol.Succeeded)
+            {
+                End(task, OutcomeOf(task, exitCode, slurm: null));
+            }
+            else
+            {
+                // A failure is told in Slurm's own words: the next round asks squeue.
+                Wake();
+            }
         }
     }
 
@@ -225,7 +233,13 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
     private static BatchJobOutcome OutcomeOf(SlurmTrackedTask task, int? exitCode, SlurmTaskStatus? slurm)
     {
         int? signal = null;
-        if (exitCode is null && slurm is not null)
+        if (exitCode > 128)
+        {
+            // The job script saw its worker die of a signal.
+            signal = exitCode - 128;
+            exitCode = null;
+        }
+        else if (exitCode is null && slurm is not null)
         {
             // squeue reports the batch script's raw wait status.
             if ((slurm.WaitStatus & 0x7f) is var killedBy and not 0)

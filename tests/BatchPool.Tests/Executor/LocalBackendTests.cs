@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace BatchPool.Tests.Executor;
+
+/// <summary>What only the local backend does: a bounded number of warm workers, payloads over pipes or through storage.</summary>
+public sealed class LocalBackendTests
+{
+    [Fact]
+    public async Task A_job_cancelled_while_waiting_behind_a_running_one_never_runs()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        var marker = Path.Combine(single.Root, "ran");
+        var first = bpe.Submit(() => FailureTests.Sleep(1) * 0);
+        var second = bpe.Submit(() => File.WriteAllText(marker, "ran"));
+        // No lambda here may use `first`: the submitted one above would capture it with `marker` (one closure per scope).
+        var waited = Stopwatch.StartNew();
+        while (!first.Running && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Thread.Sleep(10);
+        }
+        Assert.True(first.Running);
+        Assert.True(second.Cancel());
+        Assert.Equal(0, first.Result());
+        Assert.Equal(7, bpe.Submit(() => 7).Result());
+        Assert.True(second.Cancelled);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_as_it_starts_is_stopped_and_the_next_job_runs()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        var first = bpe.Submit(() => 1);
+        var second = bpe.Submit(() => FailureTests.Sleep(1000));
+        // The worker takes `second` the moment it answers `first`: cancel it right then. Whichever way the race with its
+        // start goes (skipped, or killed with its worker), it must not go on running, and the next job must run.
+        first.AddDoneCallback(_ => second.Cancel());
+        Assert.Equal(1, first.Result());
+        Assert.Equal(3, bpe.Submit(() => 3).Result(TimeSpan.FromSeconds(60)));
+        Assert.True(second.Cancelled);
+    }
+
+    [Fact]
+    public async Task Through_storage_each_call_has_its_input_and_output_files()
+    {
+        await using var storageBackend = new TestBackend(payloadsThroughStorage: true);
+        var kept = new BatchPoolExecutor(backend: storageBackend.Backend, cleanupBucket: false);
+        Assert.Equal([2, 4], kept.Map(x => x * 2, [1, 2]));
+        kept.Shutdown();
+        var folder = storageBackend.FolderOf(kept);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "inputs"), "input", SearchOption.AllDirectories).Length);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "outputs"), "output", SearchOption.AllDirectories).Length);
+    }
+}
