@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using BatchPool.Backends;
+
+namespace BatchPool.Tests.Slurm;
+
+/// <summary>What Slurm adds: job arrays over two nodes, sbatch options, and Slurm's own failures in its own words.</summary>
+[Collection("Slurm")]
+public sealed class SlurmBackendTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task A_map_is_one_job_array_spread_over_both_nodes()
+    {
+        await using var cluster = SlurmCluster.NewBackend();
+        using var bpe = new BatchPoolExecutor(backend: cluster.Backend);
+        var tasks = bpe.Map(
+            _ =>
+            {
+                Thread.Sleep(1500);
+                return (Environment.GetEnvironmentVariable("SLURMD_NODENAME"), Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID"), Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"));
+            },
+            Enumerable.Range(0, 6)).ToList();
+        Assert.Equal(["node1", "node2"], tasks.Select(t => t.Item1).Distinct().Order());
+        Assert.Single(tasks.Select(t => t.Item2).Distinct());
+        Assert.Equal(["0", "1", "2", "3", "4", "5"], tasks.Select(t => t.Item3));
+    }
+
+    [Fact]
+    public async Task Cpus_memory_partition_account_time_limit_and_name_reach_slurm()
+    {
+        await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root, partition: "batch", account: "genomics", timeLimit: TimeSpan.FromMinutes(10), memoryPerJob: "300M"));
+        using var bpe = new BatchPoolExecutor(name: "slurm-options", backend: cluster.Backend, cpusPerJob: 2);
+        var seen = bpe.Submit(() =>
+        {
+            var job = Environment.GetEnvironmentVariable("SLURM_JOB_ID")!;
+            return string.Join('|',
+                Environment.GetEnvironmentVariable("SLURM_CPUS_PER_TASK"),
+                Environment.GetEnvironmentVariable("SLURM_MEM_PER_NODE"),
+                Environment.GetEnvironmentVariable("SLURM_JOB_PARTITION"),
+                Environment.GetEnvironmentVariable("SLURM_JOB_ACCOUNT"),
+                Environment.GetEnvironmentVariable("SLURM_JOB_NAME"),
+                SlurmCluster.Run("squeue", "--noheader", $"--jobs={job}", "--format=%l").Output.Trim());
+        }).Result(Patience);
+        Assert.Equal("2|300|batch|genomics|slurm-options|10:00", seen);
+    }
+
+    [Fact]
+    public async Task A_partition_slurm_does_not_know_is_refused_at_submit_with_sbatchs_words()
+    {
+        await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root, partition: "no-such-partition"));
+        using var bpe = new BatchPoolExecutor(backend: cluster.Backend);
+        var error = Assert.Throws<InvalidOperationException>(() => bpe.Submit(() => 1));
+        Assert.Contains("Invalid partition name specified", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => bpe.Map(x => x, [1, 2]).ToList());
+    }
+
+    [Fact]
+    public async Task A_job_over_its_memory_is_reported_out_of_memory()
+    {
+        await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root, memoryPerJob: "200M"));
+        using var bpe = new BatchPoolExecutor(backend: cluster.Backend);
+        var future = bpe.Submit(() =>
+        {
+            var hog = new byte[800 << 20];
+            Array.Fill(hog, (byte)1);
+            Thread.Sleep(TimeSpan.FromSeconds(60));
+            return hog.Length;
+        });
+        var error = Assert.Throws<BatchJobFailedException>(() => future.Result(Patience));
+        Assert.Equal(BatchJobState.OutOfMemory, error.State);
+        Assert.Contains("out of memory", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Exceeded job memory limit", error.LogTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_job_past_its_time_limit_is_reported_timed_out()
+    {
+        // Slurm counts time limits in whole minutes: this test waits a minute or so.
+        await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root, timeLimit: TimeSpan.FromSeconds(1)));
+        using var bpe = new BatchPoolExecutor(backend: cluster.Backend);
+        var future = bpe.Submit(() => SleepFor(600));
+        var error = Assert.Throws<BatchJobFailedException>(() => future.Result(TimeSpan.FromSeconds(240)));
+        Assert.Equal(BatchJobState.TimedOut, error.State);
+        Assert.Contains("TIMEOUT", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_job_on_a_node_that_goes_down_is_reported_lost_with_slurms_words()
+    {
+        await using var cluster = SlurmCluster.NewBackend();
+        using var bpe = new BatchPoolExecutor(name: "slurm-node-down", backend: cluster.Backend);
+        var future = bpe.Submit(() => SleepFor(600));
+        Assert.True(SpinWait.SpinUntil(() => future.Running, Patience));
+        var node = SlurmCluster.Run("squeue", "--noheader", "--name=slurm-node-down", "--format=%N").Output.Trim();
+        Assert.Contains(node, new[] { "node1", "node2" });
+        try
+        {
+            Assert.Equal(0, SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=down", "reason=batchpool-test").ExitCode);
+            var error = Assert.Throws<BatchJobFailedException>(() => future.Result(Patience));
+            Assert.Equal(BatchJobState.Lost, error.State);
+            Assert.Contains("NODE_FAIL", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=resume");
+            SpinWait.SpinUntil(() => SlurmCluster.Run("sinfo", "--noheader", $"--nodes={node}", "--format=%t").Output.Trim() == "idle", Patience);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_outside_the_program_says_so()
+    {
+        await using var cluster = SlurmCluster.NewBackend();
+        using var bpe = new BatchPoolExecutor(name: "slurm-scancel", backend: cluster.Backend);
+        var future = bpe.Submit(() => SleepFor(600));
+        Assert.True(SpinWait.SpinUntil(() => future.Running, Patience));
+        Assert.Equal(0, SlurmCluster.Run("scancel", "--name=slurm-scancel").ExitCode);
+        var error = Assert.Throws<BatchJobFailedException>(() => future.Result(Patience));
+        Assert.Equal(BatchJobState.Cancelled, error.State);
+        Assert.Contains("cancelled outside this executor", error.Message, StringComparison.Ordinal);
+        Assert.False(future.Cancelled);
+    }
+
+    [Fact]
+    public async Task A_node_without_the_dotnet_runtime_is_a_clear_error_naming_the_node()
+    {
+        await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root) { DotnetPath = "/opt/no-dotnet-here/dotnet" });
+        using var bpe = new BatchPoolExecutor(backend: cluster.Backend);
+        var error = Assert.Throws<BatchJobFailedException>(() => bpe.Submit(() => 1).Result(Patience));
+        Assert.Matches("node node[12] has no .NET runtime", error.Message);
+        Assert.Contains($"Microsoft.NETCore.App {WorkerDistribution.RuntimeVersion}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_image_needs_a_container_launcher_and_runs_through_it()
+    {
+        await using var plain = SlurmCluster.NewBackend();
+        var refused = Assert.Throws<ArgumentException>(() => new BatchPoolExecutor(backend: plain.Backend, image: "ubuntu:24.04"));
+        Assert.Contains("ubuntu:24.04", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("no container runtime", refused.Message, StringComparison.Ordinal);
+
+        // A launcher that only sets a variable: enough to see the image and the command line reach the nodes.
+        await using var launching = SlurmCluster.NewBackend(root => new SlurmBackend(root) { ContainerLauncher = ["/usr/bin/env", "LAUNCHED_IMAGE={image}", "LAUNCHED_STORAGE={storage}"] });
+        using var bpe = new BatchPoolExecutor(backend: launching.Backend, image: "registry.example/worker:1");
+        var (image, storage) = bpe.Submit(() => (Environment.GetEnvironmentVariable("LAUNCHED_IMAGE"), Environment.GetEnvironmentVariable("LAUNCHED_STORAGE"))).Result(Patience);
+        Assert.Equal("registry.example/worker:1", image);
+        Assert.Equal(Path.GetFullPath(launching.Root), storage);
+    }
+
+    [Fact]
+    public async Task Disposing_the_backend_leaves_nothing_queued_or_running()
+    {
+        var cluster = SlurmCluster.NewBackend();
+        var bpe = new BatchPoolExecutor(name: "slurm-dispose", backend: cluster.Backend, waitOnExit: false);
+        var futures = bpe.Map(x => SleepFor(600 + x), Enumerable.Range(0, 12));
+        bpe.Dispose();
+        var watch = Stopwatch.StartNew();
+        await cluster.DisposeAsync();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"disposing took {watch.Elapsed}");
+        Assert.Equal("", SlurmCluster.Run("squeue", "--noheader", "--name=slurm-dispose", "--states=PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED").Output.Trim());
+        GC.KeepAlive(futures);
+    }
+
+    private static int SleepFor(int seconds)
+    {
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        return seconds;
+    }
+}
