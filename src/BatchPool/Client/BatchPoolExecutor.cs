@@ -35,7 +35,11 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
 
     /// <summary>Creates an executor.</summary>
     /// <param name="name">A name for the executor; job names start with it. Default: <c>BatchPoolExecutor-</c> and 4 random characters.</param>
-    /// <param name="backend">The backend that runs the jobs. Default: a <see cref="LocalBackend"/>, owned and disposed by this executor.</param>
+    /// <param name="backend">
+    /// The backend that runs the jobs. Default: the one the <c>BATCHPOOL_BACKEND</c> environment variable describes
+    /// (<c>local</c>, <c>local:FOLDER</c>, <c>slurm:SHARED-FOLDER</c>; see the README), else a <see cref="LocalBackend"/>;
+    /// either is owned and disposed by this executor.
+    /// </param>
     /// <param name="image">The container image for each job, on backends that run containers.</param>
     /// <param name="cpusPerJob">The cores for each job (<c>2</c>, <c>0.5</c>, <c>"250m"</c>). Unset requests none and limits threads to 1.</param>
     /// <param name="waitOnExit">Whether disposing waits for every job to finish.</param>
@@ -52,7 +56,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     {
         Name = name is null ? CallNames.NewExecutorName() : CallNames.Validate(name);
         _ownsBackend = backend is null;
-        _backend = backend ?? new LocalBackend();
+        _backend = backend ?? BackendSelection.FromEnvironment() ?? new LocalBackend();
         _waitOnExit = waitOnExit;
         _cleanupBucket = cleanupBucket;
 
