@@ -23,6 +23,9 @@ internal sealed record BenchOptions
 
     public string Python { get; init; } = "/usr/bin/python3";
 
+    /// <summary>Set to a folder shared with the compute nodes to run the Slurm benchmark (issue 5) instead of workloads 1-6.</summary>
+    public string? SlurmFolder { get; init; }
+
     public string? PeersScript { get; init; }
 
     /// <summary>Repetitions of the costly workloads (1, 2, 4's end to end, 6); the median is reported.</summary>
@@ -47,6 +50,8 @@ internal sealed record BenchOptions
           --diagnose            also time the parts of workload 1's path alone (codec, storage, cleanup)
           --python PATH         the interpreter for the peers (default /usr/bin/python3)
           --peers-script PATH   peers.py (default: ../shared/bench/peers.py beside the repository)
+          --slurm FOLDER        instead: the Slurm benchmark (a Map and a round trip against sbatch alone), with
+                                FOLDER shared by this machine and the compute nodes
           --help
         """;
 
@@ -65,6 +70,7 @@ internal sealed record BenchOptions
                 "--workload" => options with { ChildWorkload = ParseWorkload(ValueOf(args, ref i)) },
                 "--python" => options with { Python = ValueOf(args, ref i) },
                 "--peers-script" => options with { PeersScript = ValueOf(args, ref i) },
+                "--slurm" => options with { SlurmFolder = ValueOf(args, ref i) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

@@ -36,6 +36,13 @@ switch (options.ChildWorkload)
         break;
 }
 
+if (options.SlurmFolder is { } slurmFolder)
+{
+    Console.WriteLine(MachineInfo.Describe());
+    SlurmWorkload.Run(Path.GetFullPath(slurmFolder), options.Quick, Console.Out);
+    return 0;
+}
+
 Console.WriteLine("BatchPool benchmark (issue 4)");
 Console.WriteLine(MachineInfo.Describe());
 Console.WriteLine($"At start: {MachineInfo.LoadAverage()}");
