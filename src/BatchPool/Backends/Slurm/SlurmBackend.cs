@@ -23,6 +23,9 @@ public sealed partial class SlurmBackend : IBatchBackend
     private readonly List<SlurmSession> _sessions = [];
     private readonly Lazy<SlurmJobMonitor> _monitor;
     private readonly Lazy<ISlurmClient> _slurm;
+    private readonly Lock _cancelGate = new();
+    private readonly HashSet<string> _cancelsDue = new(StringComparer.Ordinal);
+    private Task? _cancelling;
 
     /// <summary>Creates the backend.</summary>
     /// <param name="remoteTmpdir">A folder (or <c>file://</c> URI) that this machine and every compute node see at the same path.</param>
@@ -136,7 +139,39 @@ public sealed partial class SlurmBackend : IBatchBackend
         }
     }
 
-    internal Task CancelAsync(IReadOnlyCollection<string> jobIds) => Slurm.CancelAsync(jobIds, CancellationToken.None);
+    /// <summary>
+    /// Cancels jobs by id. Cancels that arrive while an scancel runs (every job of a failed <c>Map</c>, say) go together
+    /// in the next one; the task completes once the ids given here were passed to scancel.
+    /// </summary>
+    internal Task CancelAsync(IReadOnlyCollection<string> jobIds)
+    {
+        lock (_cancelGate)
+        {
+            _cancelsDue.UnionWith(jobIds);
+            return _cancelling ??= CancelDueJobsAsync();
+        }
+    }
+
+    private async Task CancelDueJobsAsync()
+    {
+        // Return to the caller (who holds the gate and records this task) before looking at the due ids.
+        await Task.Yield();
+        while (true)
+        {
+            string[] batch;
+            lock (_cancelGate)
+            {
+                if (_cancelsDue.Count == 0)
+                {
+                    _cancelling = null;
+                    return;
+                }
+                batch = [.. _cancelsDue];
+                _cancelsDue.Clear();
+            }
+            await Slurm.CancelAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 
     internal IReadOnlyList<string>? ContainerLauncherFor(string? image) =>
         image is null || ContainerLauncher is null
