@@ -4,10 +4,10 @@ using BatchPool.Worker;
 
 namespace BatchPool.Tests.Executor;
 
-/// <summary>One executor, over one real local backend, for every case of the codec's list.</summary>
-public sealed class ExecutorFixture : IAsyncLifetime
+/// <summary>One executor, over one real backend, for every case of the codec's list.</summary>
+public abstract class ExecutorFixture(Func<TestBackend> createBackend) : IAsyncLifetime
 {
-    public TestBackend Backend { get; } = new();
+    public TestBackend Backend { get; } = createBackend();
 
     public BatchPoolExecutor Executor { get; private set; } = null!;
 
@@ -28,7 +28,7 @@ public sealed class ExecutorFixture : IAsyncLifetime
 /// Every closure, value and exception case of the codec, end to end through Submit and a real worker process. Each case's
 /// delegate travels as state captured by the submitted lambda (a delegate in a captured field).
 /// </summary>
-public sealed class CodecCasesThroughExecutorTests(ExecutorFixture fixture) : IClassFixture<ExecutorFixture>
+public abstract class CodecCasesThroughExecutorTests(ExecutorFixture fixture)
 {
     public static TheoryData<string> Cases() => [.. CodecCases.Names];
 
@@ -56,3 +56,9 @@ public sealed class CodecCasesThroughExecutorTests(ExecutorFixture fixture) : IC
         }
     }
 }
+
+public sealed class LocalExecutorFixture() : ExecutorFixture(() => new TestBackend());
+
+/// <summary>On the local backend.</summary>
+public sealed class CodecCasesThroughExecutorOnLocal(LocalExecutorFixture fixture)
+    : CodecCasesThroughExecutorTests(fixture), IClassFixture<LocalExecutorFixture>;

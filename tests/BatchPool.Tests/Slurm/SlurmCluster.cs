@@ -64,3 +64,10 @@ public sealed class EndToEndTestsOnSlurm() : EndToEndTests(() => SlurmCluster.Ne
 /// <summary>Bad input and dying jobs on Slurm.</summary>
 [Collection("Slurm")]
 public sealed class FailureTestsOnSlurm() : FailureTests(() => SlurmCluster.NewBackend());
+
+public sealed class SlurmExecutorFixture() : ExecutorFixture(() => SlurmCluster.NewBackend());
+
+/// <summary>Every codec case through a Slurm job.</summary>
+[Collection("Slurm")]
+public sealed class CodecCasesThroughExecutorOnSlurm(SlurmExecutorFixture fixture)
+    : CodecCasesThroughExecutorTests(fixture), IClassFixture<SlurmExecutorFixture>;
