@@ -139,6 +139,15 @@ public sealed partial class SlurmBackend : IBatchBackend
         }
     }
 
+    /// <summary>A session that closed: the backend no longer has to close it.</summary>
+    internal void Forget(SlurmSession session)
+    {
+        lock (_sessions)
+        {
+            _sessions.Remove(session);
+        }
+    }
+
     /// <summary>
     /// Cancels jobs by id. Cancels that arrive while an scancel runs (every job of a failed <c>Map</c>, say) go together
     /// in the next one; the task completes once the ids given here were passed to scancel.

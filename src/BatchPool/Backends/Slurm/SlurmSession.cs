@@ -128,6 +128,7 @@ internal sealed class SlurmSession : IBatchSession
         }
         _statusWatcher?.Dispose();
         _prepare.Dispose();
+        _backend.Forget(this);
     }
 
     /// <summary>Once per session: ships the worker, writes the job script and makes the log and status folders.</summary>

@@ -1,0 +1,44 @@
+using BatchPool.Backends.Slurm;
+
+namespace BatchPool.Tests.Slurm;
+
+/// <summary>Reading squeue's fixed-width status lines, as Slurm 22.05 prints them.</summary>
+public sealed class SlurmStatusLineTests
+{
+    private static string Line(string id, string state, string reason, string nodes, string waitStatus) =>
+        id.PadRight(48) + state.PadRight(24) + reason.PadRight(48) + nodes.PadRight(256) + waitStatus.PadRight(12);
+
+    [Fact]
+    public void A_finished_task_with_its_node_and_raw_wait_status()
+    {
+        var status = SlurmCommandLine.Parse(Line("12_3", "FAILED", "NonZeroExitCode", "node2", "768"));
+        Assert.Equal(new SlurmTaskStatus(12, status!.Tasks, "FAILED", "NonZeroExitCode", "node2", 768), status);
+        Assert.Equal([3], status.Tasks);
+    }
+
+    [Fact]
+    public void Pending_tasks_not_yet_split_off_their_array_have_no_node()
+    {
+        var status = SlurmCommandLine.Parse(Line("40_[2-4,7,9-10%5]", "PENDING", "Resources", "", "0"))!;
+        Assert.Equal([2, 3, 4, 7, 9, 10], status.Tasks);
+        Assert.Equal(("PENDING", ""), (status.State, status.Nodes));
+    }
+
+    [Fact]
+    public void A_job_that_is_no_array_is_task_zero()
+    {
+        Assert.Equal([0], SlurmCommandLine.Parse(Line("77", "COMPLETED", "None", "node1", "0"))!.Tasks);
+        Assert.Null(SlurmCommandLine.Parse("garbage"));
+    }
+
+    [Theory]
+    [InlineData("COMPLETED", BatchPool.Backends.BatchJobState.Succeeded)]
+    [InlineData("TIMEOUT", BatchPool.Backends.BatchJobState.TimedOut)]
+    [InlineData("NODE_FAIL", BatchPool.Backends.BatchJobState.Lost)]
+    [InlineData("OUT_OF_MEMORY", BatchPool.Backends.BatchJobState.OutOfMemory)]
+    [InlineData("CANCELLED", BatchPool.Backends.BatchJobState.Cancelled)]
+    [InlineData("COMPLETING", BatchPool.Backends.BatchJobState.Running)]
+    [InlineData("PENDING", BatchPool.Backends.BatchJobState.Queued)]
+    public void Slurm_states_in_batchpool_terms(string slurm, BatchPool.Backends.BatchJobState expected) =>
+        Assert.Equal(expected, SlurmStates.Classify(slurm));
+}
