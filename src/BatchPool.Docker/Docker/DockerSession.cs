@@ -1,0 +1,387 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using BatchPool.Backends;
+using BatchPool.Storage;
+
+namespace BatchPool.Docker;
+
+/// <summary>What a session's containers are made of, beside each job's own command.</summary>
+internal sealed record ContainerSettings(string Image, long? NanoCpus, long? MemoryBytes, string? User, int ParallelJobs);
+
+/// <summary>
+/// One executor's jobs on the Docker backend: a queue, and <see cref="ContainerSettings.ParallelJobs"/> slots, each of
+/// which runs one job at a time in a container of its own: create, start, wait (the engine's wait call), read the exit
+/// code, the out-of-memory flag and the log tail, report, remove. Every container carries the executor's and the session's
+/// labels; disposal kills what runs and removes every container the session created.
+/// </summary>
+internal sealed class DockerSession : IBatchSession
+{
+    public const string ExecutorLabel = "batchpool.executor";
+    public const string SessionLabel = "batchpool.session";
+    public const string JobLabel = "batchpool.job";
+
+    private const int LogTailLines = 40;
+
+    private static readonly BatchJobOutcome ShutDownBeforeStart = new(BatchJobState.Cancelled, Detail: "the executor shut down before the job started");
+
+    private readonly IContainerEngine _engine;
+    private readonly FileSystemStorage _storage;
+    private readonly BatchSessionOptions _options;
+    private readonly ContainerSettings _settings;
+    private readonly Channel<DockerJob> _queue = Channel.CreateUnbounded<DockerJob>();
+    private readonly ConcurrentDictionary<BatchJob, DockerJob> _jobs = new();
+    private readonly ConcurrentDictionary<Task, bool> _removals = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Lazy<Task<Preparation>> _preparation;
+    private readonly Task[] _slots;
+    private long _lastJob;
+    private int _disposed;
+
+    public DockerSession(IContainerEngine engine, FileSystemStorage storage, BatchSessionOptions options, ContainerSettings settings)
+    {
+        _engine = engine;
+        _storage = storage;
+        _options = options;
+        _settings = settings;
+        SessionId = Guid.NewGuid().ToString("N")[..10];
+        _preparation = new Lazy<Task<Preparation>>(PrepareAsync);
+        _slots = [.. Enumerable.Range(0, settings.ParallelJobs).Select(_ => Task.Run(RunSlotAsync))];
+    }
+
+    /// <summary>The value of <see cref="SessionLabel"/> on this session's containers.</summary>
+    public string SessionId { get; }
+
+    public ValueTask<IReadOnlyList<BatchJob>> SubmitAsync(IReadOnlyList<BatchJobRequest> jobs, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        ArgumentNullException.ThrowIfNull(jobs);
+        // The image check and the worker's shipping start with the first job, once for the session.
+        _ = _preparation.Value;
+        var accepted = new BatchJob[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var number = Interlocked.Increment(ref _lastJob).ToString(CultureInfo.InvariantCulture);
+            var job = new DockerJob(new BatchJob($"batchpool-{_options.ExecutorName}-{SessionId}-{number}", jobs[i].Name), jobs[i].WorkerArguments);
+            accepted[i] = job.Batch;
+            _jobs[job.Batch] = job;
+            _queue.Writer.TryWrite(job);
+        }
+        return ValueTask.FromResult<IReadOnlyList<BatchJob>>(accepted);
+    }
+
+    public async ValueTask CancelAsync(BatchJob job)
+    {
+        if (!_jobs.TryGetValue(job, out var queued))
+        {
+            return;
+        }
+        string? container;
+        lock (queued)
+        {
+            queued.CancelRequested = true;
+            if (!queued.Started)
+            {
+                // Not started: it never will be (its slot checks under this lock before starting it).
+                Ended(queued, new BatchJobOutcome(BatchJobState.Cancelled, Detail: "cancelled before it started"));
+                return;
+            }
+            container = queued.ContainerId;
+        }
+        await KillQuietlyAsync(container!).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        _queue.Writer.TryComplete();
+        await _closing.CancelAsync().ConfigureAwait(false);
+        // Stop what runs: its slot reads the end and reports the job cancelled. What is not started never will be.
+        var running = new List<string>();
+        foreach (var job in _jobs.Values)
+        {
+            lock (job)
+            {
+                job.CancelRequested = true;
+                if (job.Started)
+                {
+                    running.Add(job.ContainerId!);
+                }
+            }
+        }
+        await Task.WhenAll(running.Select(KillQuietlyAsync)).ConfigureAwait(false);
+        await Task.WhenAll(_slots).ConfigureAwait(false);
+        while (_queue.Reader.TryRead(out var left))
+        {
+            Ended(left, ShutDownBeforeStart);
+        }
+        foreach (var left in _jobs.Values)
+        {
+            Ended(left, ShutDownBeforeStart);
+        }
+        await Task.WhenAll(_removals.Keys).ConfigureAwait(false);
+        // Whatever a failed call may have left behind: every container with this session's label goes.
+        try
+        {
+            var leftovers = await _engine.ListAsync(new Dictionary<string, string> { [SessionLabel] = SessionId }, CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(leftovers.Select(id => _engine.RemoveAsync(id, CancellationToken.None))).ConfigureAwait(false);
+        }
+        catch (ContainerEngineException)
+        {
+            // No engine, no containers of ours to remove.
+        }
+        _closing.Dispose();
+    }
+
+    private async Task RunSlotAsync()
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            {
+                while (!_closing.IsCancellationRequested && _queue.Reader.TryRead(out var job))
+                {
+                    if (!job.Batch.Ended.IsCompleted)
+                    {
+                        await RunAsync(job).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunAsync(DockerJob job)
+    {
+        var preparation = await _preparation.Value.ConfigureAwait(false);
+        if (preparation.Failure is { } failure)
+        {
+            Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: failure));
+            return;
+        }
+        string container;
+        try
+        {
+            container = await _engine.CreateAsync(SpecOf(job, preparation.WorkerPath!), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ContainerEngineException e)
+        {
+            Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: $"its container could not be created from image '{_settings.Image}': {e.Message}"));
+            return;
+        }
+        bool start;
+        lock (job)
+        {
+            job.ContainerId = container;
+            start = !job.CancelRequested && !job.Batch.Ended.IsCompleted;
+            job.Started = start;
+        }
+        if (!start)
+        {
+            Ended(job, ShutDownBeforeStart);
+            Remove(container);
+            return;
+        }
+        try
+        {
+            await _engine.StartAsync(container, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ContainerEngineException e)
+        {
+            Ended(job, new BatchJobOutcome(BatchJobState.Failed, LogTail: await LogTailQuietlyAsync(container).ConfigureAwait(false), Detail: StartFailure(e)));
+            Remove(container);
+            return;
+        }
+        job.Batch.ReportRunning();
+        BatchJobOutcome outcome;
+        try
+        {
+            await _engine.WaitAsync(container, CancellationToken.None).ConfigureAwait(false);
+            var end = await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
+            var log = await _engine.LogTailAsync(container, LogTailLines, CancellationToken.None).ConfigureAwait(false);
+            outcome = OutcomeOf(job, end, log);
+        }
+        catch (ContainerEngineException e)
+        {
+            outcome = new BatchJobOutcome(BatchJobState.Lost, Detail: $"the engine lost container {job.Batch.Id}: {e.Message}");
+        }
+        Ended(job, outcome);
+        Remove(container);
+    }
+
+    private ContainerSpec SpecOf(DockerJob job, string workerPath)
+    {
+        // The worker was shipped to the executor's folder, under worker/.
+        var executorFolder = Path.GetDirectoryName(Path.GetDirectoryName(workerPath))!;
+        return new ContainerSpec(
+            job.Batch.Id,
+            _settings.Image,
+            ["dotnet", workerPath, .. job.WorkerArguments],
+            _options.JobEnvironment(),
+            new Dictionary<string, string>
+            {
+                [ExecutorLabel] = _options.ExecutorName,
+                [SessionLabel] = SessionId,
+                [JobLabel] = job.Batch.Name,
+            },
+            // Only the executor's own folder: the worker, the shipped assemblies, the inputs and the outputs.
+            [executorFolder],
+            _settings.User,
+            _settings.NanoCpus,
+            _settings.MemoryBytes);
+    }
+
+    private BatchJobOutcome OutcomeOf(DockerJob job, ContainerEnd end, string log)
+    {
+        var name = job.Batch.Id;
+        var code = (int)end.ExitCode;
+        if (end.OomKilled)
+        {
+            var limit = _settings.MemoryBytes is { } bytes ? $"its memory limit of {MemorySize.Describe(bytes)} (memoryPerJob)" : "the memory it could get";
+            return new BatchJobOutcome(BatchJobState.OutOfMemory, null, code > 128 ? code - 128 : null, log,
+                $"out of memory: container {name} was killed by the kernel for going over {limit}");
+        }
+        if (code == 0)
+        {
+            return new BatchJobOutcome(BatchJobState.Succeeded, 0, LogTail: log);
+        }
+        if (job.CancelRequested)
+        {
+            return new BatchJobOutcome(BatchJobState.Cancelled, null, code > 128 ? code - 128 : null, log, $"cancelled: container {name} was killed");
+        }
+        if (code == HostFrameworkMissing || log.Contains("You must install or update .NET", StringComparison.Ordinal))
+        {
+            return new BatchJobOutcome(BatchJobState.Failed, code, null, log, $"image '{_settings.Image}' has no .NET runtime that runs the worker: {NeedsRuntime}");
+        }
+        if (code > 128 && code < 128 + 65)
+        {
+            return new BatchJobOutcome(BatchJobState.Failed, null, code - 128, log, $"container {name} was killed by signal {code - 128}{(code == 137 ? " (SIGKILL)" : "")}");
+        }
+        return new BatchJobOutcome(BatchJobState.Failed, code, null, log, $"the worker in container {name} exited with code {code}" +
+            (string.IsNullOrEmpty(end.Error) ? "" : $"; the engine says: {end.Error}"));
+    }
+
+    /// <summary>The exit code of the dotnet host when the framework the worker needs is not installed (0x80008096).</summary>
+    private const int HostFrameworkMissing = 0x96;
+
+    private static string NeedsRuntime =>
+        $"the worker needs the .NET {WorkerDistribution.RuntimeVersion} runtime (Microsoft.NETCore.App {WorkerDistribution.RuntimeVersion}.x) " +
+        $"and a 'dotnet' on the image's PATH. Use the default image {DockerBackend.DefaultImage}, or an image built FROM " +
+        $"mcr.microsoft.com/dotnet/runtime:{WorkerDistribution.RuntimeVersion}.";
+
+    private string StartFailure(ContainerEngineException e) =>
+        e.Message.Contains("executable file not found", StringComparison.Ordinal) || e.Message.Contains("no such file or directory", StringComparison.Ordinal)
+            ? $"image '{_settings.Image}' cannot start the worker, it has no .NET runtime: {NeedsRuntime} The engine says: {e.Message}"
+            : $"its container could not start from image '{_settings.Image}': {e.Message}";
+
+    private async Task<Preparation> PrepareAsync()
+    {
+        var image = _settings.Image;
+        try
+        {
+            if (!await _engine.ImageExistsAsync(image, CancellationToken.None).ConfigureAwait(false))
+            {
+                try
+                {
+                    await _engine.PullAsync(image, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (ContainerEngineException e)
+                {
+                    return Preparation.Failed($"image '{image}' is not on the Docker engine at {_engine.Endpoint} and could not be pulled: {e.Message}.{Hint(image)}");
+                }
+                if (!await _engine.ImageExistsAsync(image, CancellationToken.None).ConfigureAwait(false))
+                {
+                    return Preparation.Failed($"image '{image}' is not on the Docker engine at {_engine.Endpoint}, and pulling it did not bring it.{Hint(image)}");
+                }
+            }
+            var key = await _options.Worker.ShipAsync(_storage, _options.ExecutorName).ConfigureAwait(false);
+            return new Preparation(_storage.PathOf(key), null);
+        }
+        catch (ContainerEngineException e)
+        {
+            return Preparation.Failed(e.Message);
+        }
+#pragma warning disable CA1031 // Whatever stops the session's preparation is every job's failure, with its reason.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Preparation.Failed($"the worker could not be shipped to storage: {e.Message}");
+        }
+    }
+
+    private static string Hint(string image) => image == DockerBackend.DefaultImage
+        ? " BatchPool's default worker image is built on this machine by docker/build-worker-image.sh (see the README's Docker section)."
+        : "";
+
+    private void Ended(DockerJob job, BatchJobOutcome outcome)
+    {
+        job.Batch.ReportEnded(outcome);
+        _jobs.TryRemove(job.Batch, out _);
+    }
+
+    private void Remove(string container)
+    {
+        var removal = RemoveQuietlyAsync(container);
+        _removals[removal] = true;
+        _ = removal.ContinueWith(done => _removals.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task RemoveQuietlyAsync(string container)
+    {
+        try
+        {
+            await _engine.RemoveAsync(container, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ContainerEngineException)
+        {
+            // The session's final sweep by label tries again.
+        }
+    }
+
+    private async Task KillQuietlyAsync(string container)
+    {
+        try
+        {
+            await _engine.KillAsync(container, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ContainerEngineException)
+        {
+        }
+    }
+
+    private async Task<string?> LogTailQuietlyAsync(string container)
+    {
+        try
+        {
+            return await _engine.LogTailAsync(container, LogTailLines, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ContainerEngineException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Preparation(string? WorkerPath, string? Failure)
+    {
+        public static Preparation Failed(string failure) => new(null, failure);
+    }
+
+    /// <summary>A job and where its container is; guarded by locking the instance.</summary>
+    private sealed class DockerJob(BatchJob batch, IReadOnlyList<string> workerArguments)
+    {
+        public BatchJob Batch { get; } = batch;
+
+        public IReadOnlyList<string> WorkerArguments { get; } = workerArguments;
+
+        public string? ContainerId { get; set; }
+
+        public bool Started { get; set; }
+
+        public bool CancelRequested { get; set; }
+    }
+}
