@@ -38,6 +38,15 @@ internal static class BenchRunner
                 return run;
             }));
         }
+        if (options.Includes(7))
+        {
+            Attempt(results, "W7", () => results.DockerMap = Stats.Repeat(options.DockerRuns, options.RepeatBudget, () =>
+            {
+                var run = DockerMapWorkload.Run();
+                Console.WriteLine($"  W7 run: docker run × {DockerMapWorkload.Calls} {Seconds(run.DockerRunSeconds)}; BatchPool on Docker {Describe(run.Map)}");
+                return run;
+            }));
+        }
         if (options.Diagnose)
         {
             Attempt(results, "diagnose", DiagnoseWorkload.Run);

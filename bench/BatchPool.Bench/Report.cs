@@ -41,6 +41,10 @@ internal static class Report
         {
             rows.AddRange(MemoryRows(bp));
         }
+        if (options.Includes(7))
+        {
+            rows.Add(DockerRow(bp));
+        }
         return rows;
     }
 
@@ -137,6 +141,18 @@ internal static class Report
             ? new Row(timeName, mine, $"W2 {Microseconds(w2.MicrosecondsPerCall)}/call", Ratio(perCall / w2.MicrosecondsPerCall), perCallTarget,
                 Met(perCall <= 2 * w2.MicrosecondsPerCall))
             : new Row(timeName, mine, "W2 not run", None, perCallTarget, "?");
+    }
+
+    private static Row DockerRow(BenchResults bp)
+    {
+        const string name = "7. Docker: Map 200 × (x => x * 3), chunksize 1, 2 containers at once, start+stop";
+        const string target = "≤ 1.1 × docker run";
+        if (bp.MedianDockerMap is not { } run)
+        {
+            return Failed(name, bp, "W7", target);
+        }
+        var ratio = run.Map.Total / run.DockerRunSeconds;
+        return new Row(name, Seconds(run.Map.Total), $"200 docker run --rm true, 2 at once: {Seconds(run.DockerRunSeconds)}", Ratio(ratio), target, Met(ratio <= 1.1));
     }
 
     private static Row Failed(string workload, BenchResults bp, string key, string target) =>
