@@ -84,6 +84,8 @@ internal sealed class DockerEngine : IContainerEngine
             HostConfig = new HostConfig
             {
                 NetworkMode = "none",
+                // The engine's init (tini) is process 1: the worker can then be killed like any process, and its children are reaped.
+                Init = true,
                 Mounts = [.. spec.BindMounts.Select(path => new Mount { Type = "bind", Source = path, Target = path })],
                 NanoCPUs = spec.NanoCpus ?? 0,
                 Memory = spec.MemoryBytes ?? 0,

@@ -254,6 +254,11 @@ internal sealed class DockerSession : IBatchSession
         {
             return new BatchJobOutcome(BatchJobState.Cancelled, null, code > 128 ? code - 128 : null, log, $"cancelled: container {name} was killed");
         }
+        if (code == CommandNotFound && log.Contains("exec dotnet failed", StringComparison.Ordinal))
+        {
+            // The engine's init could not find the dotnet host in the image.
+            return new BatchJobOutcome(BatchJobState.Failed, code, null, log, $"image '{_settings.Image}' cannot start the worker, it has no .NET runtime: {NeedsRuntime}");
+        }
         if (code == HostFrameworkMissing || log.Contains("You must install or update .NET", StringComparison.Ordinal))
         {
             return new BatchJobOutcome(BatchJobState.Failed, code, null, log, $"image '{_settings.Image}' has no .NET runtime that runs the worker: {NeedsRuntime}");
@@ -265,6 +270,9 @@ internal sealed class DockerSession : IBatchSession
         return new BatchJobOutcome(BatchJobState.Failed, code, null, log, $"the worker in container {name} exited with code {code}" +
             (string.IsNullOrEmpty(end.Error) ? "" : $"; the engine says: {end.Error}"));
     }
+
+    /// <summary>The exit code of a command that could not be executed (the init's, when the image has no dotnet).</summary>
+    private const int CommandNotFound = 127;
 
     /// <summary>The exit code of the dotnet host when the framework the worker needs is not installed (0x80008096).</summary>
     private const int HostFrameworkMissing = 0x96;
