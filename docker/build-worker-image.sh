@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds BatchPool's default worker image, ghcr.io/batchpool/worker:MAJOR.MINOR, with no registry: a root file system
 # holding this machine's .NET runtime (the dotnet host, hostfxr, Microsoft.NETCore.App) and the few system libraries
-# it loads, imported with `docker import`. It is what docker/Dockerfile builds from the official runtime image where
+# it loads (OpenSSL, ICU), imported with `docker import`. It is what docker/Dockerfile builds from the official runtime image where
 # a registry is reachable: the worker itself is not in the image, each executor ships it through storage.
 #
 #   docker/build-worker-image.sh [TAG]     # default tag: ghcr.io/batchpool/worker:<major.minor of the .NET runtime>
@@ -31,16 +31,26 @@ printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
 
 # The system libraries: what the host and the runtime's native parts link to, and OpenSSL, which the runtime opens
-# itself (HMAC-SHA256 authenticates every payload). ICU is left out: the image runs in invariant globalization mode.
+# itself (HMAC-SHA256 authenticates every payload).
 libs=()
 for binary in "$rootfs/usr/bin/dash" "$rootfs/usr/bin/true" "$target/dotnet" "$target"/host/fxr/*/libhostfxr.so "$target/shared/Microsoft.NETCore.App/$version"/*.so; do
     while read -r path; do libs+=("$path"); done < <(ldd "$binary" | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
 done
+library() { ldconfig -p | awk -v n="$1" '$1 == n {print $NF; exit}'; }
 for name in libssl.so.3 libcrypto.so.3; do
-    path="$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64|x86_64|AArch64|aarch64/ {print $NF; exit}')"
+    path="$(library "$name")"
     [ -n "$path" ] || { echo "$name is not installed on this machine (Debian: libssl3)" >&2; exit 1; }
     libs+=("$path")
 done
+# ICU, as the official runtime image has it, when this machine has it (Debian 12: libicu72); else invariant globalization.
+invariant=1
+icu="$(ldconfig -p | awk '$1 ~ /^libicuuc\.so\.[0-9]+$/ {print $1; exit}')"
+if [ -n "$icu" ]; then
+    version_suffix="${icu#libicuuc.so.}"
+    for name in libicuuc libicui18n libicudata; do libs+=("$(library "$name.so.$version_suffix")"); done
+    while read -r path; do libs+=("$path"); done < <(ldd "$(library "$icu")" | awk '$3 ~ /^\// {print $3}')
+    invariant=0
+fi
 for path in $(printf '%s\n' "${libs[@]}" | sort -u); do
     # Copy the file under both its own path and the one it resolves to (/lib is a link to /usr/lib on Debian 12).
     real="$(readlink -f "$path")"
@@ -49,13 +59,18 @@ for path in $(printf '%s\n' "${libs[@]}" | sort -u); do
     [ "$real" = "$path" ] || cp -n "$real" "$rootfs$path"
 done
 
+previous="$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
 tar -C "$rootfs" -c . | docker import \
     -c 'ENV PATH=/usr/share/dotnet:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     -c 'ENV DOTNET_ROOT=/usr/share/dotnet' \
-    -c 'ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1' \
+    -c "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=$invariant" \
     -c 'ENV DOTNET_CLI_TELEMETRY_OPTOUT=1' \
     -c "LABEL org.opencontainers.image.title=batchpool-worker batchpool.dotnet.runtime=$version" \
     -c 'WORKDIR /tmp' \
     -c 'CMD ["dotnet", "--list-runtimes"]' \
     - "$tag" >/dev/null
+# The image this one replaces, if nothing else uses it.
+if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]; then
+    docker image rm "$previous" >/dev/null 2>&1 || true
+fi
 echo "built $tag (.NET runtime $version): $(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}')"

@@ -5,7 +5,8 @@
 set -euo pipefail
 pidfile=/run/batchpool-dockerd.pid
 log=/var/log/batchpool-dockerd.log
-if docker_ok() { curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1; }; docker_ok; then
+docker_ok() { timeout 10 docker version >/dev/null 2>&1; }
+if docker_ok; then
     echo "docker engine already running"
     exit 0
 fi

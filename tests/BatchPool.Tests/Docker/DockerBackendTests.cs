@@ -37,11 +37,12 @@ public sealed class DockerBackendTests : IAsyncLifetime
         var (hostName, interfaces, globalization, user) = bpe.Submit(() => (
             Environment.MachineName,
             System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Select(i => i.Name).Order().ToArray(),
-            Environment.GetEnvironmentVariable("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"),
+            // The image has ICU, as the official runtime image does.
+            1.5.ToString(new System.Globalization.CultureInfo("fr-FR")),
             File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)))).Result(Patience);
         Assert.NotEqual(Environment.MachineName, hostName);
         Assert.Equal(["lo"], interfaces);
-        Assert.Equal("1", globalization);
+        Assert.Equal("1,5", globalization);
         Assert.Equal(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)), user);
     }
 

@@ -31,6 +31,7 @@ public sealed class DockerTestEngine : IDisposable
             writer.WriteEntry(entry);
         }
         tar.Position = 0;
+        await RemoveImageAsync($"{repository}:test");
         await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = "test" }, tar, null, new Progress<JSONMessage>());
         return $"{repository}:test";
     }
@@ -44,6 +45,7 @@ public sealed class DockerTestEngine : IDisposable
             writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "Dockerfile") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(dockerfile)) });
         }
         tar.Position = 0;
+        await RemoveImageAsync($"{repository}:test");
         var errors = new List<string>();
         await _client.Images.BuildImageFromDockerfileAsync(
             new ImageBuildParameters { Tags = [$"{repository}:test"], Remove = true, ForceRemove = true },
@@ -74,6 +76,18 @@ public sealed class DockerTestEngine : IDisposable
         catch (DockerImageNotFoundException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Removes an image a test made before, so that rebuilding it leaves no untagged image behind.</summary>
+    public async Task RemoveImageAsync(string image)
+    {
+        try
+        {
+            await _client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true });
+        }
+        catch (DockerImageNotFoundException)
+        {
         }
     }
 
