@@ -138,42 +138,90 @@ internal sealed class DockerSession : IBatchSession
 
     private async Task RunSlotAsync()
     {
+        // A slot creates the next job's container while the current job runs: the engine's create is off the jobs' path.
+        // Only started containers count against the slots.
+        (DockerJob Job, Task<string?> Container)? next = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            while (true)
             {
-                while (!_closing.IsCancellationRequested && _queue.Reader.TryRead(out var job))
+                var current = next ?? await TakeAsync().ConfigureAwait(false);
+                next = null;
+                if (current is not var (job, creating))
                 {
-                    if (!job.Batch.Ended.IsCompleted)
-                    {
-                        await RunAsync(job).ConfigureAwait(false);
-                    }
+                    return;
+                }
+                if (!_closing.IsCancellationRequested && TryTake(out var following))
+                {
+                    next = (following, CreateAsync(following));
+                }
+                if (await creating.ConfigureAwait(false) is { } container)
+                {
+                    await RunAsync(job, container).ConfigureAwait(false);
                 }
             }
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
         }
+        finally
+        {
+            if (next is var (job, creating) && await creating.ConfigureAwait(false) is { } container)
+            {
+                Ended(job, ShutDownBeforeStart);
+                Remove(container);
+            }
+        }
     }
 
-    private async Task RunAsync(DockerJob job)
+    /// <summary>Waits for the next job that is still to run and starts creating its container; null once the queue is closed.</summary>
+    private async Task<(DockerJob, Task<string?>)?> TakeAsync()
+    {
+        while (await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+        {
+            if (!_closing.IsCancellationRequested && TryTake(out var job))
+            {
+                return (job, CreateAsync(job));
+            }
+        }
+        return null;
+    }
+
+    private bool TryTake(out DockerJob job)
+    {
+        while (_queue.Reader.TryRead(out job!))
+        {
+            if (!job.Batch.Ended.IsCompleted)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Creates the job's container (not started); on failure the job ends with the reason and this returns null.</summary>
+    private async Task<string?> CreateAsync(DockerJob job)
     {
         var preparation = await _preparation.Value.ConfigureAwait(false);
         if (preparation.Failure is { } failure)
         {
             Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: failure));
-            return;
+            return null;
         }
-        string container;
         try
         {
-            container = await _engine.CreateAsync(SpecOf(job, preparation.WorkerPath!), CancellationToken.None).ConfigureAwait(false);
+            return await _engine.CreateAsync(SpecOf(job, preparation.WorkerPath!), CancellationToken.None).ConfigureAwait(false);
         }
         catch (ContainerEngineException e)
         {
             Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: $"its container could not be created from image '{_settings.Image}': {e.Message}"));
-            return;
+            return null;
         }
+    }
+
+    /// <summary>Starts the job's container unless the job was cancelled meanwhile, waits for it, reports how it ended, removes it.</summary>
+    private async Task RunAsync(DockerJob job, string container)
+    {
         bool start;
         lock (job)
         {
