@@ -246,6 +246,16 @@ internal sealed class DockerSession : IBatchSession
             return;
         }
         job.Batch.ReportRunning();
+        bool cancelledWhileStarting;
+        lock (job)
+        {
+            cancelledWhileStarting = job.CancelRequested;
+        }
+        if (cancelledWhileStarting)
+        {
+            // A cancel that came while the engine was starting the container found it not running yet: kill it now.
+            await KillQuietlyAsync(container).ConfigureAwait(false);
+        }
         BatchJobOutcome outcome;
         try
         {

@@ -157,7 +157,7 @@ public sealed class DockerBackendTests : IAsyncLifetime
     public async Task Cancel_kills_the_container_and_removes_it()
     {
         using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
-        var future = bpe.Submit(() => SleepSeconds(600));
+        var future = bpe.Submit(() => SleepSeconds(120));
         Assert.True(SpinWait.SpinUntil(() => future.Running, Patience));
         var running = Assert.Single(await _engine.ContainersOfAsync(bpe.Name));
         Assert.Equal("running", running.State);
@@ -166,6 +166,18 @@ public sealed class DockerBackendTests : IAsyncLifetime
         Assert.True(future.Cancelled);
         await WaitForNoContainersAsync(bpe.Name);
         Assert.True(cancelled.Elapsed < TimeSpan.FromSeconds(30), $"the container went after {cancelled.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_map_error_kills_the_other_jobs_containers()
+    {
+        var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var results = bpe.Map(x => x == 0 ? throw new InvalidOperationException("first fails") : SleepSeconds(120), Enumerable.Range(0, 4));
+        Assert.Equal("first fails", Assert.Throws<InvalidOperationException>(() => results.ToList()).Message);
+        var shutdown = Stopwatch.StartNew();
+        bpe.Shutdown();
+        Assert.True(shutdown.Elapsed < TimeSpan.FromSeconds(60), $"shutdown took {shutdown.Elapsed}");
+        Assert.Empty(await _engine.ContainersOfAsync(bpe.Name));
     }
 
     [Fact]
@@ -203,7 +215,7 @@ public sealed class DockerBackendTests : IAsyncLifetime
         {
             var bpe = new BatchPoolExecutor(backend: backend.Backend, waitOnExit: false);
             abandoned = bpe.Name;
-            var futures = bpe.Map(x => SleepSeconds(600 + x), Enumerable.Range(0, 4));
+            var futures = bpe.Map(x => SleepSeconds(120 + x), Enumerable.Range(0, 4));
             Assert.True(SpinWait.SpinUntil(() => _engine.ContainersOfAsync(abandoned).GetAwaiter().GetResult().Count(c => c.State == "running") == 2, Patience));
             bpe.Dispose();
         }
