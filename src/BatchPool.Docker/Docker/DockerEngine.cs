@@ -78,6 +78,9 @@ internal sealed class DockerEngine : IContainerEngine
             Env = [.. spec.Environment.Select(v => $"{v.Key}={v.Value}")],
             Labels = spec.Labels.ToDictionary(l => l.Key, l => l.Value),
             User = spec.User,
+            // A reused container idles on a standard input that stays open (no one attaches).
+            OpenStdin = spec.KeepStdinOpen,
+            StdinOnce = false,
             AttachStdout = false,
             AttachStderr = false,
             NetworkDisabled = true,
@@ -106,15 +109,75 @@ internal sealed class DockerEngine : IContainerEngine
     public Task<ContainerEnd> InspectEndAsync(string id, CancellationToken cancellationToken) => CallAsync(async () =>
     {
         var state = (await _client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false)).State;
-        return new ContainerEnd(state.ExitCode, state.OOMKilled, string.IsNullOrEmpty(state.Error) ? null : state.Error);
+        return new ContainerEnd(state.ExitCode, state.OOMKilled, string.IsNullOrEmpty(state.Error) ? null : state.Error, state.Running);
+    });
+
+    public Task<string> ExecCreateAsync(string container, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string? user, CancellationToken cancellationToken) => CallAsync(async () =>
+    {
+        var created = await _client.Exec.ExecCreateContainerAsync(container, new ContainerExecCreateParameters
+        {
+            Cmd = [.. command],
+            Env = [.. environment.Select(v => $"{v.Key}={v.Value}")],
+            User = user,
+            AttachStdout = true,
+            AttachStderr = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return created.ID;
+    });
+
+    public Task<string> ExecRunAsync(string exec, int lines, CancellationToken cancellationToken) => CallAsync(async () =>
+    {
+        using var stream = await _client.Exec.StartAndAttachContainerExecAsync(exec, false, cancellationToken).ConfigureAwait(false);
+        return await TailOfAsync(stream, lines, cancellationToken).ConfigureAwait(false);
+    });
+
+    public Task<long> ExecExitCodeAsync(string exec, CancellationToken cancellationToken) => CallAsync(async () =>
+        (await _client.Exec.InspectContainerExecAsync(exec, cancellationToken).ConfigureAwait(false)).ExitCode);
+
+    public Task<bool> OutOfMemoryEventAsync(string container, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) => CallAsync(async () =>
+    {
+        var seen = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parameters = new ContainerEventsParameters
+        {
+            Since = since.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Until = (until.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture),
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["container"] = new Dictionary<string, bool> { [container] = true },
+                ["event"] = new Dictionary<string, bool> { ["oom"] = true },
+            },
+        };
+        try
+        {
+            // The stream ends at `until`; the first oom event answers at once.
+            await _client.System.MonitorEventsAsync(parameters, new SynchronousProgress<Message>(_ =>
+            {
+                Interlocked.Exchange(ref seen, 1);
+                stop.Cancel();
+            }), stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Volatile.Read(ref seen) == 1)
+        {
+        }
+        return Volatile.Read(ref seen) == 1;
     });
 
     public Task<string> LogTailAsync(string id, int lines, CancellationToken cancellationToken) => CallAsync(async () =>
     {
         var parameters = new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         using var stream = await _client.Containers.GetContainerLogsAsync(id, false, parameters, cancellationToken).ConfigureAwait(false);
-        // Frame by frame, so that standard output and error stay in the order the job wrote them.
-        using var text = new MemoryStream();
+        return await TailOfAsync(stream, lines, cancellationToken).ConfigureAwait(false);
+    });
+
+    /// <summary>
+    /// Reads a multiplexed stream to its end, frame by frame (so that standard output and error stay in the order they
+    /// were written), keeping only its last <paramref name="lines"/> lines.
+    /// </summary>
+    private static async Task<string> TailOfAsync(MultiplexedStream stream, int lines, CancellationToken cancellationToken)
+    {
+        const int Keep = 64 * 1024;
+        var text = new MemoryStream();
         var buffer = new byte[8192];
         while (true)
         {
@@ -124,9 +187,26 @@ internal sealed class DockerEngine : IContainerEngine
                 break;
             }
             text.Write(buffer, 0, read.Count);
+            if (text.Length > 4 * Keep)
+            {
+                var last = text.GetBuffer().AsSpan((int)text.Length - Keep, Keep).ToArray();
+                text.SetLength(0);
+                text.Write(last);
+            }
         }
-        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
-    });
+        var all = Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length).TrimEnd('\n');
+        var start = all.Length;
+        for (var i = 0; i < lines && start > 0; i++)
+        {
+            start = all.LastIndexOf('\n', start - 1);
+            if (start < 0)
+            {
+                start = 0;
+                break;
+            }
+        }
+        return all[(start == 0 ? 0 : start + 1)..];
+    }
 
     public Task KillAsync(string id, CancellationToken cancellationToken) => CallAsync(async () =>
     {
@@ -172,6 +252,12 @@ internal sealed class DockerEngine : IContainerEngine
     {
         _client.Dispose();
         _configuration.Dispose();
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that reports on the reading thread (<see cref="Progress{T}"/> posts, and may run late).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     private Task CallAsync(Func<Task> call) => CallAsync(async () =>

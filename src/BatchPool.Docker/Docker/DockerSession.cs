@@ -7,7 +7,7 @@ using BatchPool.Storage;
 namespace BatchPool.Docker;
 
 /// <summary>What a session's containers are made of, beside each job's own command.</summary>
-internal sealed record ContainerSettings(string Image, long? NanoCpus, long? MemoryBytes, string? User, int ParallelJobs);
+internal sealed record ContainerSettings(string Image, long? NanoCpus, long? MemoryBytes, string? User, int ParallelJobs, bool ReuseContainers = false);
 
 /// <summary>
 /// One executor's jobs on the Docker backend: a queue, and <see cref="ContainerSettings.ParallelJobs"/> slots, each of
@@ -20,6 +20,7 @@ internal sealed class DockerSession : IBatchSession
     public const string ExecutorLabel = "batchpool.executor";
     public const string SessionLabel = "batchpool.session";
     public const string JobLabel = "batchpool.job";
+    public const string SlotLabel = "batchpool.slot";
 
     private const int LogTailLines = 40;
 
@@ -46,7 +47,7 @@ internal sealed class DockerSession : IBatchSession
         _settings = settings;
         SessionId = Guid.NewGuid().ToString("N")[..10];
         _preparation = new Lazy<Task<Preparation>>(PrepareAsync);
-        _slots = [.. Enumerable.Range(0, settings.ParallelJobs).Select(_ => Task.Run(RunSlotAsync))];
+        _slots = [.. Enumerable.Range(0, settings.ParallelJobs).Select(slot => Task.Run(settings.ReuseContainers ? () => RunReusingSlotAsync(slot) : RunSlotAsync))];
     }
 
     /// <summary>The value of <see cref="SessionLabel"/> on this session's containers.</summary>
@@ -174,6 +175,190 @@ internal sealed class DockerSession : IBatchSession
         }
     }
 
+    /// <summary>
+    /// A slot that keeps one container (its worker idles on standard input) and runs each job in it as a process of its
+    /// own, through the engine's exec call: no container is created or removed per job. The container goes, and the next
+    /// job gets a new one, when a job was cancelled (the container is killed), ran out of memory, or was killed.
+    /// </summary>
+    private async Task RunReusingSlotAsync(int slot)
+    {
+        string? container = null;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            {
+                while (!_closing.IsCancellationRequested && TryTake(out var job))
+                {
+                    container = await RunInSlotAsync(job, slot, container).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (container is not null)
+            {
+                Remove(container);
+            }
+        }
+    }
+
+    /// <summary>Runs a job in the slot's container (made first when there is none); returns the container the next job can use.</summary>
+    private async Task<string?> RunInSlotAsync(DockerJob job, int slot, string? container)
+    {
+        var preparation = await _preparation.Value.ConfigureAwait(false);
+        if (preparation.Failure is { } failure)
+        {
+            Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: failure));
+            return container;
+        }
+        string exec;
+        var fresh = false;
+        while (true)
+        {
+            if (container is null)
+            {
+                fresh = true;
+                try
+                {
+                    container = await _engine.CreateAsync(SlotSpecOf(slot, preparation.WorkerPath!), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (ContainerEngineException e)
+                {
+                    Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: $"its container could not be created from image '{_settings.Image}': {e.Message}"));
+                    return null;
+                }
+                try
+                {
+                    await _engine.StartAsync(container, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (ContainerEngineException e)
+                {
+                    Ended(job, new BatchJobOutcome(BatchJobState.Failed, LogTail: await LogTailQuietlyAsync(container).ConfigureAwait(false), Detail: StartFailure(e)));
+                    Remove(container);
+                    return null;
+                }
+            }
+            try
+            {
+                exec = await _engine.ExecCreateAsync(container, WorkerCommand(job, preparation.WorkerPath!), _options.JobEnvironment(), _settings.User, CancellationToken.None).ConfigureAwait(false);
+                break;
+            }
+            catch (ContainerEngineException) when (!fresh)
+            {
+                // The slot's container stopped between jobs: make a new one.
+                Remove(container);
+                container = null;
+            }
+            catch (ContainerEngineException e)
+            {
+                // A new container that cannot take a job: its idle worker died at once (no dotnet, another runtime, ...).
+                Ended(job, await EndOfDeadContainerAsync(job, container, e).ConfigureAwait(false));
+                Remove(container);
+                return null;
+            }
+        }
+        bool start;
+        lock (job)
+        {
+            job.ContainerId = container;
+            start = !job.CancelRequested && !job.Batch.Ended.IsCompleted;
+            job.Started = start;
+        }
+        if (!start)
+        {
+            Ended(job, ShutDownBeforeStart);
+            return container;
+        }
+        job.Batch.ReportRunning();
+        var started = DateTimeOffset.UtcNow;
+        BatchJobOutcome outcome;
+        var keep = false;
+        try
+        {
+            var runningExec = _engine.ExecRunAsync(exec, LogTailLines, CancellationToken.None);
+            bool cancelledWhileStarting;
+            lock (job)
+            {
+                cancelledWhileStarting = job.CancelRequested;
+            }
+            if (cancelledWhileStarting)
+            {
+                await KillQuietlyAsync(container).ConfigureAwait(false);
+            }
+            var log = await runningExec.ConfigureAwait(false);
+            var code = await _engine.ExecExitCodeAsync(exec, CancellationToken.None).ConfigureAwait(false);
+            var state = await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
+            // The engine flags a container out of memory only when its first process is killed: an exec'd job killed
+            // for memory shows as SIGKILL, and the engine's "oom" event says why.
+            var oom = state.OomKilled || (code == 128 + 9 && !job.CancelRequested && _settings.MemoryBytes is not null &&
+                await _engine.OutOfMemoryEventAsync(container, started.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None).ConfigureAwait(false));
+            outcome = !state.Running && !oom && !job.CancelRequested && code != 0
+                // The container itself stopped under the job (its idle worker died: no runtime for it, ...): its end says why.
+                ? await EndOfDeadContainerAsync(job, container, new ContainerEngineException($"the exec ended with code {code}: {log}")).ConfigureAwait(false)
+                : OutcomeOf(job, state with { ExitCode = code, OomKilled = oom }, log, container);
+            keep = state.Running && !oom && !job.CancelRequested && code is >= 0 and < 128;
+        }
+        catch (ContainerEngineException e)
+        {
+            // The exec could not run: no dotnet in the image, or the container died under it (its end says why).
+            outcome = IsMissingExecutable(e)
+                ? new BatchJobOutcome(BatchJobState.Failed, Detail: StartFailure(e))
+                : await EndOfDeadContainerAsync(job, container, e).ConfigureAwait(false);
+        }
+        Ended(job, outcome);
+        if (keep)
+        {
+            return container;
+        }
+        Remove(container);
+        return null;
+    }
+
+    /// <summary>How a job ends whose new container stopped before it could run it: the container's own end, in its words.</summary>
+    private async Task<BatchJobOutcome> EndOfDeadContainerAsync(DockerJob job, string container, ContainerEngineException failure)
+    {
+        try
+        {
+            await _engine.WaitAsync(container, CancellationToken.None).ConfigureAwait(false);
+            var end = await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
+            var log = await _engine.LogTailAsync(container, LogTailLines, CancellationToken.None).ConfigureAwait(false);
+            var outcome = OutcomeOf(job, end, log, container);
+            return outcome.State == BatchJobState.Succeeded
+                ? new BatchJobOutcome(BatchJobState.Failed, 0, null, log, $"the worker in container {container} exited before it could run the job: {failure.Message}")
+                : outcome;
+        }
+        catch (ContainerEngineException e)
+        {
+            return new BatchJobOutcome(BatchJobState.Failed, Detail: $"container {container} could not run the job: {failure.Message} ({e.Message})");
+        }
+    }
+
+    /// <summary>A reusing slot's container: the worker idles in it, waiting on a standard input no one writes to.</summary>
+    private ContainerSpec SlotSpecOf(int slot, string workerPath) => new(
+        $"batchpool-{_options.ExecutorName}-{SessionId}-slot{slot}-{Interlocked.Increment(ref _lastJob).ToString(CultureInfo.InvariantCulture)}",
+        _settings.Image,
+        ["dotnet", workerPath, "serve"],
+        new Dictionary<string, string>(_options.Environment),
+        new Dictionary<string, string>
+        {
+            [ExecutorLabel] = _options.ExecutorName,
+            [SessionLabel] = SessionId,
+            [SlotLabel] = slot.ToString(CultureInfo.InvariantCulture),
+        },
+        [ExecutorFolderOf(workerPath)],
+        _settings.User,
+        _settings.NanoCpus,
+        _settings.MemoryBytes,
+        KeepStdinOpen: true);
+
+    private static IReadOnlyList<string> WorkerCommand(DockerJob job, string workerPath) => ["dotnet", workerPath, .. job.WorkerArguments];
+
+    /// <summary>The executor's folder: the worker was shipped to its <c>worker/</c>.</summary>
+    private static string ExecutorFolderOf(string workerPath) => Path.GetDirectoryName(Path.GetDirectoryName(workerPath))!;
+
     /// <summary>Waits for the next job that is still to run and starts creating its container; null once the queue is closed.</summary>
     private async Task<(DockerJob, Task<string?>)?> TakeAsync()
     {
@@ -274,12 +459,11 @@ internal sealed class DockerSession : IBatchSession
 
     private ContainerSpec SpecOf(DockerJob job, string workerPath)
     {
-        // The worker was shipped to the executor's folder, under worker/.
-        var executorFolder = Path.GetDirectoryName(Path.GetDirectoryName(workerPath))!;
+        var executorFolder = ExecutorFolderOf(workerPath);
         return new ContainerSpec(
             job.Batch.Id,
             _settings.Image,
-            ["dotnet", workerPath, .. job.WorkerArguments],
+            WorkerCommand(job, workerPath),
             _options.JobEnvironment(),
             new Dictionary<string, string>
             {
@@ -294,9 +478,9 @@ internal sealed class DockerSession : IBatchSession
             _settings.MemoryBytes);
     }
 
-    private BatchJobOutcome OutcomeOf(DockerJob job, ContainerEnd end, string log)
+    private BatchJobOutcome OutcomeOf(DockerJob job, ContainerEnd end, string log, string? container = null)
     {
-        var name = job.Batch.Id;
+        var name = container ?? job.Batch.Id;
         var code = (int)end.ExitCode;
         if (end.OomKilled)
         {
@@ -340,8 +524,11 @@ internal sealed class DockerSession : IBatchSession
         $"and a 'dotnet' on the image's PATH. Use the default image {DockerBackend.DefaultImage}, or an image built FROM " +
         $"mcr.microsoft.com/dotnet/runtime:{WorkerDistribution.RuntimeVersion}.";
 
+    private static bool IsMissingExecutable(ContainerEngineException e) =>
+        e.Message.Contains("executable file not found", StringComparison.Ordinal) || e.Message.Contains("no such file or directory", StringComparison.Ordinal);
+
     private string StartFailure(ContainerEngineException e) =>
-        e.Message.Contains("executable file not found", StringComparison.Ordinal) || e.Message.Contains("no such file or directory", StringComparison.Ordinal)
+        IsMissingExecutable(e)
             ? $"image '{_settings.Image}' cannot start the worker, it has no .NET runtime: {NeedsRuntime} The engine says: {e.Message}"
             : $"its container could not start from image '{_settings.Image}': {e.Message}";
 

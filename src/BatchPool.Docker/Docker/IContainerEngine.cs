@@ -26,6 +26,22 @@ internal interface IContainerEngine : IDisposable
     /// <summary>The last <paramref name="lines"/> lines the container wrote, standard output and error interleaved.</summary>
     Task<string> LogTailAsync(string id, int lines, CancellationToken cancellationToken);
 
+    /// <summary>Prepares <paramref name="command"/> to run in a running container; returns the exec's id.</summary>
+    Task<string> ExecCreateAsync(string container, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string? user, CancellationToken cancellationToken);
+
+    /// <summary>Runs a prepared exec, reading its output until the process ends; returns its last <paramref name="lines"/> lines.</summary>
+    Task<string> ExecRunAsync(string exec, int lines, CancellationToken cancellationToken);
+
+    /// <summary>The exit code of an exec that ended.</summary>
+    Task<long> ExecExitCodeAsync(string exec, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the engine reported the kernel's out-of-memory killer in the container between <paramref name="since"/> and
+    /// <paramref name="until"/> (its "oom" event: the way to see an exec'd process killed for memory). Returns at
+    /// <paramref name="until"/> at the latest.
+    /// </summary>
+    Task<bool> OutOfMemoryEventAsync(string container, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+
     /// <summary>Sends SIGKILL; a container that is not running is left as it is.</summary>
     Task KillAsync(string id, CancellationToken cancellationToken);
 
@@ -46,10 +62,11 @@ internal sealed record ContainerSpec(
     IReadOnlyList<string> BindMounts,
     string? User,
     long? NanoCpus,
-    long? MemoryBytes);
+    long? MemoryBytes,
+    bool KeepStdinOpen = false);
 
 /// <summary>How a container ended, as the engine recorded it.</summary>
-internal sealed record ContainerEnd(long ExitCode, bool OomKilled, string? Error);
+internal sealed record ContainerEnd(long ExitCode, bool OomKilled, string? Error, bool Running = false);
 
 /// <summary>The engine refused an operation or could not be reached; the message says which, in the engine's words.</summary>
 internal sealed class ContainerEngineException : Exception

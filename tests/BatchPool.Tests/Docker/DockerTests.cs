@@ -15,8 +15,8 @@ public sealed class DockerCollection
 /// <summary>Test backends on the Docker engine.</summary>
 public static class DockerTestBackends
 {
-    public static TestBackend Create(int? maxParallelJobs = null, string? memoryPerJob = null) =>
-        new(root => new DockerBackend(root, maxParallelJobs: maxParallelJobs, memoryPerJob: memoryPerJob));
+    public static TestBackend Create(bool reuseContainers = false, int? maxParallelJobs = null, string? memoryPerJob = null) =>
+        new(root => new DockerBackend(root, maxParallelJobs: maxParallelJobs, memoryPerJob: memoryPerJob) { ReuseContainers = reuseContainers });
 }
 
 /// <summary>The conformance list on the Docker backend.</summary>
@@ -26,3 +26,11 @@ public sealed class ConformanceTestsOnDocker() : ConformanceTests(() => DockerTe
 /// <summary>The end-to-end tests on the Docker backend.</summary>
 [Collection(DockerCollection.Name)]
 public sealed class EndToEndTestsOnDocker() : EndToEndTests(() => DockerTestBackends.Create());
+
+/// <summary>The conformance list on the Docker backend, each slot reusing its container.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class ConformanceTestsOnDockerReusingContainers() : ConformanceTests(() => DockerTestBackends.Create(reuseContainers: true));
+
+/// <summary>The end-to-end tests on the Docker backend, each slot reusing its container.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class EndToEndTestsOnDockerReusingContainers() : EndToEndTests(() => DockerTestBackends.Create(reuseContainers: true));
