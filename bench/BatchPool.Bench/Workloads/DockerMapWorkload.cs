@@ -2,12 +2,15 @@ using System.Diagnostics;
 
 namespace BatchPool.Bench.Workloads;
 
-/// <summary>One run of workload 7: BatchPool's Map on the Docker backend, and the same count of bare <c>docker run</c>s.</summary>
-internal sealed record DockerMapRun(MapRun Map, double DockerRunSeconds);
+/// <summary>
+/// One run of workload 7: BatchPool's Map on the Docker backend, a container per job (the default) and with
+/// <c>ReuseContainers</c>, and the same count of bare <c>docker run</c>s.
+/// </summary>
+internal sealed record DockerMapRun(MapRun Map, MapRun Reusing, double DockerRunSeconds);
 
 /// <summary>
 /// Workload 7 (issue 6): <c>Map</c> of 200 trivial calls, chunksize 1, on <see cref="DockerBackend"/> with 2 parallel
-/// containers, executor start and shutdown (every container removed) included; against 200
+/// jobs, executor start and shutdown (every container removed) included, in both of its modes; against 200
 /// <c>docker run --rm --network none IMAGE true</c> of the same image, 2 at a time (two lanes of 100 in a row).
 /// </summary>
 internal static class DockerMapWorkload
@@ -18,10 +21,17 @@ internal static class DockerMapWorkload
     public static DockerMapRun Run()
     {
         var baseline = DockerRuns(DockerBackend.DefaultImage);
+        var perJob = Map(reuseContainers: false);
+        var reusing = Map(reuseContainers: true);
+        return new DockerMapRun(perJob, reusing, baseline);
+    }
+
+    private static MapRun Map(bool reuseContainers)
+    {
         var spans = new Spans();
         List<int> results;
         double construct, submit, collect;
-        var backend = new DockerBackend(maxParallelJobs: Parallel);
+        var backend = new DockerBackend(maxParallelJobs: Parallel) { ReuseContainers = reuseContainers };
         try
         {
             using var executor = new BatchPoolExecutor(backend: backend);
@@ -40,7 +50,7 @@ internal static class DockerMapWorkload
         {
             throw new InvalidOperationException("Map on Docker returned wrong results.");
         }
-        return new DockerMapRun(new MapRun(Calls, 1, construct, submit, collect, shutdown), baseline);
+        return new MapRun(Calls, 1, construct, submit, collect, shutdown);
     }
 
     /// <summary>The seconds that <see cref="Calls"/> <c>docker run --rm</c>s of <c>true</c> take, <see cref="Parallel"/> at a time.</summary>

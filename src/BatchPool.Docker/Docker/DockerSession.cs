@@ -290,7 +290,10 @@ internal sealed class DockerSession : IBatchSession
             }
             var log = await runningExec.ConfigureAwait(false);
             var code = await _engine.ExecExitCodeAsync(exec, CancellationToken.None).ConfigureAwait(false);
-            var state = await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
+            // A job that succeeded leaves its container as it was: only a failure needs the container's state.
+            var state = code == 0 && !job.CancelRequested
+                ? new ContainerEnd(0, false, null, Running: true)
+                : await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
             // The engine flags a container out of memory only when its first process is killed: an exec'd job killed
             // for memory shows as SIGKILL, and the engine's "oom" event says why.
             var oom = state.OomKilled || (code == 128 + 9 && !job.CancelRequested && _settings.MemoryBytes is not null &&
