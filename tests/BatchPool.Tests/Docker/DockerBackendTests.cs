@@ -255,6 +255,16 @@ public abstract class DockerBackendTests(bool reuseContainers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_engine_that_cannot_be_reached_fails_jobs_saying_so()
+    {
+        await using var nowhere = new TestBackend(root => new DockerBackend(root, dockerEndpoint: "unix:///nonexistent/docker.sock") { ReuseContainers = reuseContainers });
+        using var bpe = new BatchPoolExecutor(backend: nowhere.Backend);
+        var error = Assert.Throws<BatchJobFailedException>(() => bpe.Submit(() => 1).Result(Patience));
+        Assert.StartsWith("submitted job failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the Docker engine at unix:///nonexistent/docker.sock cannot be reached", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_settings_are_refused_at_once()
     {
         Assert.Throws<FormatException>(() => new DockerBackend(memoryPerJob: "lots"));
