@@ -154,7 +154,7 @@ internal static class Report
             yield return Failed(reusing, bp, "W7", target);
             yield break;
         }
-        var baseline = $"200 docker run --rm IMAGE true, 2 at once: {Seconds(run.DockerRunSeconds)}";
+        var baseline = $"200 docker run --rm IMAGE true, 2 at once: {Seconds(run.DockerRunSeconds)} (mean of {Seconds(run.DockerRunsBefore)} before, {Seconds(run.DockerRunsAfter)} after)";
         foreach (var (name, map) in new[] { (perJob, run.Map), (reusing, run.Reusing) })
         {
             var ratio = map.Total / run.DockerRunSeconds;
