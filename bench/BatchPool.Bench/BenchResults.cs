@@ -23,6 +23,8 @@ internal sealed class BenchResults
 
     public List<MemoryRun>? Memory { get; set; }
 
+    public List<DockerMapRun>? DockerMap { get; set; }
+
     public Dictionary<string, string> Errors { get; } = [];
 
     public MapRun? MedianMap1 => Map1 is null ? null : Stats.MedianBy(Map1, r => r.Total);
@@ -36,6 +38,8 @@ internal sealed class BenchResults
     public ColdStartRun? MedianColdProcess => ColdProcess is null ? null : Stats.MedianBy(ColdProcess, r => r.ToResult);
 
     public ColdStartRun? MedianColdExecutor => ColdExecutor is null ? null : Stats.MedianBy(ColdExecutor, r => r.ToResult);
+
+    public DockerMapRun? MedianDockerMap => DockerMap is null ? null : Stats.MedianBy(DockerMap, r => r.Map.Total / r.DockerRunSeconds);
 
     public MemoryRun? MedianMemory => Memory is null ? null : Stats.MedianBy(Memory, r => r.Map.Total);
 }

@@ -38,6 +38,17 @@ internal static class BenchRunner
                 return run;
             }));
         }
+        if (options.Includes(7))
+        {
+            Attempt(results, "W7", () => results.DockerMap = Stats.Repeat(options.DockerRuns, options.RepeatBudget, () =>
+            {
+                var run = DockerMapWorkload.Run();
+                Console.WriteLine($"  W7 run: docker run × {DockerMapWorkload.Calls}: {Seconds(run.DockerRunsBefore)} before, {Seconds(run.DockerRunsAfter)} after");
+                Console.WriteLine($"  W7 run: container per job {Describe(run.Map)}");
+                Console.WriteLine($"  W7 run: ReuseContainers {Describe(run.Reusing)}");
+                return run;
+            }));
+        }
         if (options.Diagnose)
         {
             Attempt(results, "diagnose", DiagnoseWorkload.Run);

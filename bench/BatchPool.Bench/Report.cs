@@ -41,6 +41,10 @@ internal static class Report
         {
             rows.AddRange(MemoryRows(bp));
         }
+        if (options.Includes(7))
+        {
+            rows.AddRange(DockerRows(bp));
+        }
         return rows;
     }
 
@@ -137,6 +141,25 @@ internal static class Report
             ? new Row(timeName, mine, $"W2 {Microseconds(w2.MicrosecondsPerCall)}/call", Ratio(perCall / w2.MicrosecondsPerCall), perCallTarget,
                 Met(perCall <= 2 * w2.MicrosecondsPerCall))
             : new Row(timeName, mine, "W2 not run", None, perCallTarget, "?");
+    }
+
+    private static IEnumerable<Row> DockerRows(BenchResults bp)
+    {
+        const string perJob = "7. Docker: Map 200 × (x => x * 3), chunksize 1, 2 at once, start+stop: a container per job";
+        const string reusing = "7. (same run) with ReuseContainers: a container per slot, a process per job";
+        const string target = "≤ 1.1 × docker run";
+        if (bp.MedianDockerMap is not { } run)
+        {
+            yield return Failed(perJob, bp, "W7", target);
+            yield return Failed(reusing, bp, "W7", target);
+            yield break;
+        }
+        var baseline = $"200 docker run --rm IMAGE true, 2 at once: {Seconds(run.DockerRunSeconds)} (mean of {Seconds(run.DockerRunsBefore)} before, {Seconds(run.DockerRunsAfter)} after)";
+        foreach (var (name, map) in new[] { (perJob, run.Map), (reusing, run.Reusing) })
+        {
+            var ratio = map.Total / run.DockerRunSeconds;
+            yield return new Row(name, Seconds(map.Total), baseline, Ratio(ratio), target, Met(ratio <= 1.1));
+        }
     }
 
     private static Row Failed(string workload, BenchResults bp, string key, string target) =>

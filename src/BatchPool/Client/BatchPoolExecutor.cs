@@ -210,8 +210,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
                 pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "was cancelled outside this executor"));
                 return;
             }
+            // A missing output must stay null: a null byte[] would convert to an empty, non-null ReadOnlyMemory.
             ReadOnlyMemory<byte>? output = outcome.Output.IsEmpty
-                ? await _backend.Storage.ReadAsync(_layout.OutputOf(pending.CallName)).ConfigureAwait(false)
+                ? await _backend.Storage.ReadAsync(_layout.OutputOf(pending.CallName)).ConfigureAwait(false) is { } stored ? (ReadOnlyMemory<byte>?)stored : null
                 : outcome.Output;
             if (output is null)
             {

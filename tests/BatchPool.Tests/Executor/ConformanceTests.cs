@@ -145,8 +145,19 @@ public abstract class ConformanceTests(Func<TestBackend> createBackend) : IAsync
     [Fact]
     public void B15_an_image_the_backend_cannot_run_is_a_clear_error()
     {
-        var error = Assert.Throws<ArgumentException>(() => new BatchPoolExecutor(backend: _backend.Backend, image: "no-such-image:404"));
-        Assert.Contains("no-such-image:404", error.Message, StringComparison.Ordinal);
+        const string image = "no-such-image:404";
+        if (_backend.Backend is LocalBackend or SlurmBackend)
+        {
+            // No container runtime (Slurm without a ContainerLauncher): the image is refused at once.
+            var refused = Assert.Throws<ArgumentException>(() => new BatchPoolExecutor(backend: _backend.Backend, image: image));
+            Assert.Contains(image, refused.Message, StringComparison.Ordinal);
+            return;
+        }
+        // A container backend tries the image: the job fails, as the original's does, naming it.
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend, image: image);
+        var error = Assert.Throws<BatchJobFailedException>(() => bpe.Submit(() => 1).Result(TimeSpan.FromSeconds(60)));
+        Assert.StartsWith("submitted job failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"image '{image}'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -125,7 +125,8 @@ public abstract class EndToEndTests(Func<TestBackend> createBackend) : IAsyncLif
     [Fact]
     public async Task Actions_and_async_actions_return_futures_without_values()
     {
-        var marker = Path.Combine(_backend.Root, "touched");
+        // In the executor's folder: the one folder of this machine that jobs on every backend see.
+        var marker = Path.Combine(_backend.FolderOf(_bpe), "touched");
         var action = _bpe.Submit(() => File.WriteAllText(marker, "yes"));
         action.Wait();
         Assert.Equal("yes", File.ReadAllText(marker));
