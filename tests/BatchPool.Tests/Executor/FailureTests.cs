@@ -83,8 +83,8 @@ public abstract class FailureTests(Func<TestBackend> createBackend) : IAsyncLife
     public void A_result_that_cannot_be_shipped_back_is_a_clear_error()
     {
         using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
-        var path = typeof(FailureTests).Assembly.Location;
-        var future = bpe.Submit(() => File.OpenRead(path));
+        // A file of the worker's own runtime: one that exists wherever the job runs (a container, a node).
+        var future = bpe.Submit(() => File.OpenRead(typeof(object).Assembly.Location));
         var error = Assert.Throws<UnserializableValueException>(() => future.Result());
         Assert.Equal(typeof(FileStream), error.ValueType);
     }
