@@ -11,9 +11,11 @@ internal sealed record ContainerSettings(string Image, long? NanoCpus, long? Mem
 
 /// <summary>
 /// One executor's jobs on the Docker backend: a queue, and <see cref="ContainerSettings.ParallelJobs"/> slots, each of
-/// which runs one job at a time in a container of its own: create, start, wait (the engine's wait call), read the exit
-/// code, the out-of-memory flag and the log tail, report, remove. Every container carries the executor's and the session's
-/// labels; disposal kills what runs and removes every container the session created.
+/// which runs one job at a time, by default in a container of its own: create, start, wait (the engine's wait call), read
+/// the exit code, the out-of-memory flag and the log tail, report, remove. With
+/// <see cref="ContainerSettings.ReuseContainers"/> a slot keeps one container and runs each job in it as a process of its
+/// own (the engine's exec call). Every container carries the executor's and the session's labels; disposal kills what runs
+/// and removes every container the session created.
 /// </summary>
 internal sealed class DockerSession : IBatchSession
 {
