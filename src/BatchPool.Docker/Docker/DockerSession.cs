@@ -40,6 +40,7 @@ internal sealed class DockerSession : IBatchSession
     private readonly Task[] _slots;
     private long _lastJob;
     private int _disposed;
+    private Task? _disposal;
 
     public DockerSession(IContainerEngine engine, FileSystemStorage storage, BatchSessionOptions options, ContainerSettings settings)
     {
@@ -94,12 +95,22 @@ internal sealed class DockerSession : IBatchSession
         await KillQuietlyAsync(container!).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the session; every caller (the executor, its backend) waits for the one closing to finish, so that no
+    /// caller goes on (and disposes the engine's client, say) while containers are still being stopped and removed.
+    /// </summary>
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        lock (_queue)
         {
-            return;
+            Volatile.Write(ref _disposed, 1);
+            _disposal ??= Task.Run(CloseAsync);
         }
+        return new ValueTask(_disposal);
+    }
+
+    private async Task CloseAsync()
+    {
         _queue.Writer.TryComplete();
         await _closing.CancelAsync().ConfigureAwait(false);
         // Stop what runs: its slot reads the end and reports the job cancelled. What is not started never will be.
