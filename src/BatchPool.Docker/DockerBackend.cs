@@ -28,6 +28,7 @@ public sealed class DockerBackend : IBatchBackend
     private readonly long? _memoryPerJob;
     private readonly List<DockerSession> _sessions = [];
     private int _disposed;
+    private Task? _disposal;
 
     /// <summary>Creates the backend; the engine is first contacted when a job arrives.</summary>
     /// <param name="remoteTmpdir">
@@ -117,13 +118,22 @@ public sealed class DockerBackend : IBatchBackend
         return session;
     }
 
-    /// <summary>Closes every session still open (killing and removing their containers), then the engine's client.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes every session still open (killing and removing their containers), then the engine's client. Every caller
+    /// waits for the one closing to finish.
+    /// </summary>
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        lock (_sessions)
         {
-            return;
+            Volatile.Write(ref _disposed, 1);
+            _disposal ??= Task.Run(CloseAsync);
         }
+        return new ValueTask(_disposal);
+    }
+
+    private async Task CloseAsync()
+    {
         DockerSession[] open;
         lock (_sessions)
         {

@@ -11,9 +11,11 @@ internal sealed record ContainerSettings(string Image, long? NanoCpus, long? Mem
 
 /// <summary>
 /// One executor's jobs on the Docker backend: a queue, and <see cref="ContainerSettings.ParallelJobs"/> slots, each of
-/// which runs one job at a time in a container of its own: create, start, wait (the engine's wait call), read the exit
-/// code, the out-of-memory flag and the log tail, report, remove. Every container carries the executor's and the session's
-/// labels; disposal kills what runs and removes every container the session created.
+/// which runs one job at a time, by default in a container of its own: create, start, wait (the engine's wait call), read
+/// the exit code, the out-of-memory flag and the log tail, report, remove. With
+/// <see cref="ContainerSettings.ReuseContainers"/> a slot keeps one container and runs each job in it as a process of its
+/// own (the engine's exec call). Every container carries the executor's and the session's labels; disposal kills what runs
+/// and removes every container the session created.
 /// </summary>
 internal sealed class DockerSession : IBatchSession
 {
@@ -38,6 +40,7 @@ internal sealed class DockerSession : IBatchSession
     private readonly Task[] _slots;
     private long _lastJob;
     private int _disposed;
+    private Task? _disposal;
 
     public DockerSession(IContainerEngine engine, FileSystemStorage storage, BatchSessionOptions options, ContainerSettings settings)
     {
@@ -92,12 +95,22 @@ internal sealed class DockerSession : IBatchSession
         await KillQuietlyAsync(container!).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the session; every caller (the executor, its backend) waits for the one closing to finish, so that no
+    /// caller goes on (and disposes the engine's client, say) while containers are still being stopped and removed.
+    /// </summary>
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        lock (_queue)
         {
-            return;
+            Volatile.Write(ref _disposed, 1);
+            _disposal ??= Task.Run(CloseAsync);
         }
+        return new ValueTask(_disposal);
+    }
+
+    private async Task CloseAsync()
+    {
         _queue.Writer.TryComplete();
         await _closing.CancelAsync().ConfigureAwait(false);
         // Stop what runs: its slot reads the end and reports the job cancelled. What is not started never will be.
