@@ -60,10 +60,14 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         }
     }
 
-    /// <summary>A status file appeared: ends its job at once, with the exit code the job script wrote.</summary>
+    /// <summary>
+    /// A status file appeared: a start mark makes its job running; an exit status ends a job that succeeded at once (a
+    /// failure waits for squeue's words).
+    /// </summary>
     public void StatusWritten(string statusPath)
     {
         var name = Path.GetFileNameWithoutExtension(statusPath);
+        var started = statusPath.EndsWith(".start", StringComparison.Ordinal);
         var underscore = name.IndexOf('_', StringComparison.Ordinal);
         if (underscore < 0
             || !long.TryParse(name[..underscore], NumberStyles.None, CultureInfo.InvariantCulture, out var arrayId)
@@ -76,7 +80,11 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         {
             _tracked.TryGetValue((arrayId, index), out task);
         }
-        if (task is not null && ReadStatus(task) is { } exitCode)
+        if (task is not null && started)
+        {
+            task.Job.ReportRunning();
+        }
+        else if (task is not null && ReadStatus(task) is { } exitCode)
         {
             if (exitCode == WorkerProtocol.Succeeded)
             {

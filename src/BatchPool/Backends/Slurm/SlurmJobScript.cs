@@ -7,8 +7,8 @@ namespace BatchPool.Backends.Slurm;
 /// <summary>
 /// The batch script of an executor's jobs. Each array task reads its worker arguments from line (task + 1) of the jobs
 /// file named by the script's first argument, runs the shipped worker with the node's <c>dotnet</c> (inside the image's
-/// container, when a container launcher is configured), and records the worker's exit code in the status folder, where
-/// the client notices it at once.
+/// container, when a container launcher is configured). It marks its start and records the worker's exit code in the
+/// status folder, where the client notices both at once.
 /// </summary>
 internal static class SlurmJobScript
 {
@@ -24,6 +24,8 @@ internal static class SlurmJobScript
             task="${SLURM_ARRAY_TASK_ID:-0}"
             node="${SLURMD_NODENAME:-$(hostname)}"
             dotnet={{Quote(dotnetPath)}}
+            status={{Quote(statusFolder)}}/"${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}_$task"
+            : > "$status.start"
             mapfile -t -s "$task" -n 1 line < "$1"
             IFS=$'\t' read -r -a arguments <<< "${line[0]}"
 
@@ -45,7 +47,6 @@ internal static class SlurmJobScript
               echo "batchpool: node $node has no .NET {{runtime}} runtime for the worker; '$dotnet' offers: $("$dotnet" --list-runtimes 2>&1 | tr '\n' ';')" >&2
               code={{WorkerProtocol.RuntimeMissing}}
             fi
-            status={{Quote(statusFolder)}}/"${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}_$task"
             printf '%s\n' "$code" > "$status.tmp" && mv -f "$status.tmp" "$status.exit"
             exit "$code"
 

@@ -161,14 +161,16 @@ internal sealed class SlurmSession : IBatchSession
     }
 
     /// <summary>
-    /// Ends a job the moment its script records the exit status. On a network file system that does not report changes made
+    /// Marks a job running the moment its script starts, and ends it the moment the script records the exit status. On a network file system that does not report changes made
     /// by other machines, squeue's rounds still end it.
     /// </summary>
     private void WatchStatusFolder()
     {
         try
         {
-            var watcher = new FileSystemWatcher(_statusFolder, "*.exit") { NotifyFilter = NotifyFilters.FileName };
+            var watcher = new FileSystemWatcher(_statusFolder) { NotifyFilter = NotifyFilters.FileName };
+            watcher.Filters.Add("*.start");
+            watcher.Filters.Add("*.exit");
             watcher.Renamed += (_, e) => _monitor.StatusWritten(e.FullPath);
             watcher.Created += (_, e) => _monitor.StatusWritten(e.FullPath);
             watcher.EnableRaisingEvents = true;
