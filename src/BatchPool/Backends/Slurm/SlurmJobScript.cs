@@ -43,10 +43,21 @@ internal static class SlurmJobScript
         script.Append(CultureInfo.InvariantCulture, $$"""
             {{launcher}}"$dotnet" {{Quote(workerPath)}} "${arguments[@]}"
             code=$?
-            if [ "$code" -ne 0 ] && [ "$code" -lt 128 ] && ! "$dotnet" --list-runtimes 2> /dev/null | grep -q '^Microsoft.NETCore.App {{runtime.Replace(".", "\\.", StringComparison.Ordinal)}}\.'; then
-              echo "batchpool: node $node has no .NET {{runtime}} runtime for the worker; '$dotnet' offers: $("$dotnet" --list-runtimes 2>&1 | tr '\n' ';')" >&2
-              code={{WorkerProtocol.RuntimeMissing}}
-            fi
+
+            """);
+        if (containerLauncher is null)
+        {
+            // Only after a failure, so that healthy jobs pay nothing for it; inside a container the image's runtime is not
+            // this node's, and the image's own error says what is missing.
+            script.Append(CultureInfo.InvariantCulture, $$"""
+                if [ "$code" -ne 0 ] && [ "$code" -lt 128 ] && ! "$dotnet" --list-runtimes 2> /dev/null | grep -q '^Microsoft.NETCore.App {{runtime.Replace(".", "\\.", StringComparison.Ordinal)}}\.'; then
+                  echo "batchpool: node $node has no .NET {{runtime}} runtime for the worker; '$dotnet' offers: $("$dotnet" --list-runtimes 2>&1 | tr '\n' ';')" >&2
+                  code={{WorkerProtocol.RuntimeMissing}}
+                fi
+
+                """);
+        }
+        script.Append(CultureInfo.InvariantCulture, $$"""
             printf '%s\n' "$code" > "$status.tmp" && mv -f "$status.tmp" "$status.exit"
             exit "$code"
 
