@@ -36,7 +36,8 @@ libs=()
 for binary in "$rootfs/usr/bin/dash" "$rootfs/usr/bin/true" "$target/dotnet" "$target"/host/fxr/*/libhostfxr.so "$target/shared/Microsoft.NETCore.App/$version"/*.so; do
     while read -r path; do libs+=("$path"); done < <(ldd "$binary" | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
 done
-library() { ldconfig -p | awk -v n="$1" '$1 == n {print $NF; exit}'; }
+# awk reads ldconfig's whole output (no early exit): under pipefail, an early exit would fail the script with SIGPIPE.
+library() { ldconfig -p | awk -v n="$1" '$1 == n && !found {print $NF; found = 1}'; }
 for name in libssl.so.3 libcrypto.so.3; do
     path="$(library "$name")"
     [ -n "$path" ] || { echo "$name is not installed on this machine (Debian: libssl3)" >&2; exit 1; }
@@ -44,7 +45,7 @@ for name in libssl.so.3 libcrypto.so.3; do
 done
 # ICU, as the official runtime image has it, when this machine has it (Debian 12: libicu72); else invariant globalization.
 invariant=1
-icu="$(ldconfig -p | awk '$1 ~ /^libicuuc\.so\.[0-9]+$/ {print $1; exit}')"
+icu="$(ldconfig -p | awk '$1 ~ /^libicuuc\.so\.[0-9]+$/ && !found {print $1; found = 1}')"
 if [ -n "$icu" ]; then
     version_suffix="${icu#libicuuc.so.}"
     for name in libicuuc libicui18n libicudata; do libs+=("$(library "$name.so.$version_suffix")"); done

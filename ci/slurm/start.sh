@@ -28,7 +28,7 @@ if ! ip link show bpslurm0 >/dev/null 2>&1; then
 fi
 for n in 1 2; do
   ns="bpnode$n"
-  if ! ip netns list | grep -qw "$ns"; then
+  if [ ! -e "/run/netns/$ns" ]; then
     ip netns add "$ns"
     ip link add "bpveth$n" type veth peer name eth0 netns "$ns"
     ip link set "bpveth$n" master bpslurm0 up
