@@ -273,16 +273,8 @@ internal sealed class DockerSession : IBatchSession
                 return null;
             }
         }
-        bool start;
-        lock (job)
+        if (!TryStart(job, container))
         {
-            job.ContainerId = container;
-            start = !job.CancelRequested && !job.Batch.Ended.IsCompleted;
-            job.Started = start;
-        }
-        if (!start)
-        {
-            Ended(job, ShutDownBeforeStart);
             return container;
         }
         job.Batch.ReportRunning();
@@ -420,8 +412,11 @@ internal sealed class DockerSession : IBatchSession
         }
     }
 
-    /// <summary>Starts the job's container unless the job was cancelled meanwhile, waits for it, reports how it ended, removes it.</summary>
-    private async Task RunAsync(DockerJob job, string container)
+    /// <summary>
+    /// Gives <paramref name="container"/> to the job, unless the job was cancelled or the session closed meanwhile: then the
+    /// job ends as never started, and false tells the caller not to run it.
+    /// </summary>
+    private bool TryStart(DockerJob job, string container)
     {
         bool start;
         lock (job)
@@ -433,6 +428,15 @@ internal sealed class DockerSession : IBatchSession
         if (!start)
         {
             Ended(job, ShutDownBeforeStart);
+        }
+        return start;
+    }
+
+    /// <summary>Starts the job's container unless the job was cancelled meanwhile, waits for it, reports how it ended, removes it.</summary>
+    private async Task RunAsync(DockerJob job, string container)
+    {
+        if (!TryStart(job, container))
+        {
             Remove(container);
             return;
         }
