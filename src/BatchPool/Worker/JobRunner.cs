@@ -23,7 +23,12 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
         string locator, folder, callName;
         try
         {
-            (locator, folder, callName) = WorkerProtocol.ParseRun(arguments);
+            var run = WorkerProtocol.ParseRun(arguments);
+            if (run.Calls.Count != 1 || run.StatusPrefix is not null)
+            {
+                throw new ArgumentException("expected one call without --status");
+            }
+            (locator, folder, callName) = (run.StorageLocator, run.Folder, run.Calls[0]);
         }
         catch (ArgumentException e)
         {

@@ -20,13 +20,30 @@ internal static class WorkerHost
                 }
                 // The user's code has no business with the key.
                 Environment.SetEnvironmentVariable(WorkerProtocol.SecretVariable, null);
-                var result = await new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log).RunAsync(arguments).ConfigureAwait(false);
-                return result.ExitCode;
+                var runner = new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log);
+                if (TryParseRun(arguments) is { StatusPrefix: not null } packed)
+                {
+                    return await PackedJobs.RunAsync(runner, packed, log).ConfigureAwait(false);
+                }
+                return (await runner.RunAsync(arguments).ConfigureAwait(false)).ExitCode;
             case WorkerProtocol.ServeCommand:
                 return await ServeAsync(arguments, log).ConfigureAwait(false);
             default:
                 await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--storage LOCATOR --folder FOLDER]").ConfigureAwait(false);
                 return WorkerProtocol.BadArguments;
+        }
+    }
+
+    private static RunRequest? TryParseRun(string[] arguments)
+    {
+        try
+        {
+            return WorkerProtocol.ParseRun(arguments);
+        }
+        catch (ArgumentException)
+        {
+            // The runner says what is wrong with them, as for every job.
+            return null;
         }
     }
 

@@ -3,7 +3,9 @@ namespace BatchPool.Worker;
 /// <summary>
 /// The command line of the worker, shared by the client (which builds it) and the worker (which reads it).
 /// <c>run --storage LOCATOR --folder FOLDER --call CALL</c> runs one job and exits with its code; the secret comes from
-/// the <see cref="SecretVariable"/> environment variable. <c>serve [--storage LOCATOR --folder FOLDER]</c> (the
+/// the <see cref="SecretVariable"/> environment variable. With several <c>--call</c>s and <c>--status PREFIX</c> it runs
+/// the jobs one after another (a backend's packed task) and records each one's start and exit code in files beside
+/// PREFIX (<see cref="JobStatusFiles"/>), skipping a job whose cancel file exists. <c>serve [--storage LOCATOR --folder FOLDER]</c> (the
 /// executor it will serve, so that it can warm up for it) reads the secret, then jobs (the words of a
 /// <c>run</c> command, and the input when the client sends it along) from standard input, and answers each on standard
 /// output, in <see cref="WorkerFrames"/>; it exits when standard input closes.
@@ -31,6 +33,8 @@ internal static class WorkerProtocol
     private const string StorageOption = "--storage";
     private const string FolderOption = "--folder";
     private const string CallOption = "--call";
+    /// <summary>The option with which a packed run gets its status files' prefix (<see cref="PackedRunArguments"/>).</summary>
+    public const string StatusOption = "--status";
 
     public static IReadOnlyList<string> RunArguments(string storageLocator, string folder, string callName) =>
         [RunCommand, StorageOption, storageLocator, FolderOption, folder, CallOption, callName];
@@ -38,42 +42,83 @@ internal static class WorkerProtocol
     public static IReadOnlyList<string> ServeArguments(string storageLocator, string folder) =>
         [ServeCommand, StorageOption, storageLocator, FolderOption, folder];
 
-    /// <summary>The call a <c>run</c> command names, or null.</summary>
-    public static string? CallNameOf(IReadOnlyList<string> runArguments) => OptionsOf(runArguments).GetValueOrDefault(CallOption);
+    /// <summary>
+    /// One <c>run</c> command for the jobs of several single-job <c>run</c> commands of one executor, to run one after
+    /// another; whoever starts it appends <see cref="StatusOption"/> and a prefix, where the jobs record their starts and exit codes
+    /// (<see cref="JobStatusFiles"/>).
+    /// </summary>
+    public static IReadOnlyList<string> PackedRunArguments(IEnumerable<IReadOnlyList<string>> runs)
+    {
+        var parsed = runs.Select(ParseRun).ToList();
+        if (parsed.Count == 0 || parsed.Any(r => r.StorageLocator != parsed[0].StorageLocator || r.Folder != parsed[0].Folder || r.StatusPrefix is not null))
+        {
+            throw new ArgumentException("only single jobs of one executor can be packed", nameof(runs));
+        }
+        List<string> arguments = [RunCommand, StorageOption, parsed[0].StorageLocator, FolderOption, parsed[0].Folder];
+        foreach (var call in parsed.SelectMany(r => r.Calls))
+        {
+            arguments.Add(CallOption);
+            arguments.Add(call);
+        }
+        return arguments;
+    }
+
+    /// <summary>The files through which a packed task's job <paramref name="index"/> says it started and how it ended, and is told to skip.</summary>
+    public static (string Started, string Exited, string Cancelled) JobStatusFiles(string statusPrefix, int index) =>
+        ($"{statusPrefix}.{index}.start", $"{statusPrefix}.{index}.exit", $"{statusPrefix}.{index}.cancel");
+
+    /// <summary>The call a <c>run</c> command names (its first), or null.</summary>
+    public static string? CallNameOf(IReadOnlyList<string> runArguments) =>
+        OptionsOf(runArguments).FirstOrDefault(o => o.Name == CallOption).Value;
 
     /// <summary>The executor a <c>serve</c> command names, or null when it names none.</summary>
     public static (string StorageLocator, string Folder)? ParseServe(IReadOnlyList<string> arguments)
     {
         var options = OptionsOf(arguments);
-        return options.TryGetValue(StorageOption, out var storage) && options.TryGetValue(FolderOption, out var folder)
+        return options.FirstOrDefault(o => o.Name == StorageOption).Value is { } storage && options.FirstOrDefault(o => o.Name == FolderOption).Value is { } folder
             ? (storage, folder)
             : null;
     }
 
-    public static (string StorageLocator, string Folder, string CallName) ParseRun(IReadOnlyList<string> arguments)
+    public static RunRequest ParseRun(IReadOnlyList<string> arguments)
     {
         if (arguments.Count == 0 || arguments[0] != RunCommand)
         {
             throw new ArgumentException($"expected '{RunCommand}', got '{string.Join(' ', arguments)}'");
         }
         var options = OptionsOf(arguments);
-        if (options.Keys.FirstOrDefault(o => o is not (StorageOption or FolderOption or CallOption)) is { } unknown)
+        if (options.FirstOrDefault(o => o.Name is not (StorageOption or FolderOption or CallOption or StatusOption)) is { Name: { } unknown })
         {
             throw new ArgumentException($"unknown option '{unknown}'");
         }
-        return (options.GetValueOrDefault(StorageOption) ?? throw new ArgumentException($"{StorageOption} is missing"),
-                options.GetValueOrDefault(FolderOption) ?? throw new ArgumentException($"{FolderOption} is missing"),
-                options.GetValueOrDefault(CallOption) ?? throw new ArgumentException($"{CallOption} is missing"));
+        string? Single(string name) => options.LastOrDefault(o => o.Name == name).Value;
+        var calls = options.Where(o => o.Name == CallOption).Select(o => o.Value).ToList();
+        if (calls.Count == 0)
+        {
+            throw new ArgumentException($"{CallOption} is missing");
+        }
+        if (calls.Count > 1 && Single(StatusOption) is null)
+        {
+            throw new ArgumentException($"several calls need {StatusOption}");
+        }
+        return new RunRequest(
+            Single(StorageOption) ?? throw new ArgumentException($"{StorageOption} is missing"),
+            Single(FolderOption) ?? throw new ArgumentException($"{FolderOption} is missing"),
+            calls,
+            Single(StatusOption));
     }
 
-    /// <summary>The <c>--name value</c> pairs after the command word.</summary>
-    private static Dictionary<string, string> OptionsOf(IReadOnlyList<string> arguments)
+    /// <summary>The <c>--name value</c> pairs after the command word, in order (<c>--call</c> may repeat).</summary>
+    private static List<(string Name, string Value)> OptionsOf(IReadOnlyList<string> arguments)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        var options = new List<(string Name, string Value)>();
         for (var i = 1; i + 1 < arguments.Count; i += 2)
         {
-            options[arguments[i]] = arguments[i + 1];
+            options.Add((arguments[i], arguments[i + 1]));
         }
         return options;
     }
 }
+
+/// <summary>A parsed <c>run</c> command: one job, or (with <see cref="StatusPrefix"/>) several run one after another.</summary>
+internal sealed record RunRequest(string StorageLocator, string Folder, IReadOnlyList<string> Calls, string? StatusPrefix);

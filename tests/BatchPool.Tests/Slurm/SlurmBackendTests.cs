@@ -162,6 +162,71 @@ public sealed class SlurmBackendTests
         GC.KeepAlive(futures);
     }
 
+    [Fact]
+    public async Task A_map_of_more_chunks_than_the_array_limit_packs_consecutive_chunks_into_one_worker_per_task()
+    {
+        await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root) { MaxArrayTasks = 3 });
+        using var bpe = new BatchPoolExecutor(backend: cluster.Backend);
+        var results = bpe.Map(
+            x => (x * 2, Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID"), Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), Environment.ProcessId),
+            Enumerable.Range(0, 10)).ToList();
+        Assert.Equal(Enumerable.Range(0, 10).Select(x => x * 2), results.Select(r => r.Item1));
+        Assert.Single(results.Select(r => r.Item2).Distinct());
+        // 10 chunks in 3 tasks: 4, 3 and 3 consecutive ones, each task one worker process.
+        Assert.Equal(["0", "0", "0", "0", "1", "1", "1", "2", "2", "2"], results.Select(r => r.Item3));
+        Assert.Equal(3, results.Select(r => r.Item4).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task In_a_packed_task_a_chunk_that_throws_fails_with_its_own_exception_after_the_chunks_before_it()
+    {
+        await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root) { MaxArrayTasks = 2 });
+        using var bpe = new BatchPoolExecutor(name: "slurm-packed-throw", backend: cluster.Backend);
+        var seen = new List<int>();
+        var error = Assert.Throws<InvalidOperationException>(() =>
+        {
+            foreach (var result in bpe.Map(x => x == 4 ? throw new InvalidOperationException($"chunk {x} refuses") : x, Enumerable.Range(0, 6)))
+            {
+                seen.Add(result);
+            }
+        });
+        Assert.Equal("chunk 4 refuses", error.Message);
+        Assert.Equal([0, 1, 2, 3], seen);
+        bpe.Dispose();
+        Assert.Equal("", SlurmCluster.Run("squeue", "--noheader", "--name=slurm-packed-throw", "--states=PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED").Output.Trim());
+    }
+
+    [Fact]
+    public async Task In_a_packed_task_a_crashing_worker_fails_the_chunk_it_ran_with_the_exit_code_and_log()
+    {
+        await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root) { MaxArrayTasks = 2 });
+        using var bpe = new BatchPoolExecutor(backend: cluster.Backend);
+        var seen = new List<int>();
+        var error = Assert.Throws<BatchJobFailedException>(() =>
+        {
+            foreach (var result in bpe.Map(
+                x =>
+                {
+                    if (x == 4)
+                    {
+                        Console.Error.WriteLine("chunk 4 exits the worker");
+                        Console.Error.Flush();
+                        Environment.Exit(42);
+                    }
+                    return x;
+                },
+                Enumerable.Range(0, 6)))
+            {
+                seen.Add(result);
+            }
+        });
+        Assert.Equal([0, 1, 2, 3], seen);
+        Assert.Equal(BatchJobState.Failed, error.State);
+        Assert.Equal(42, error.ExitCode);
+        Assert.Contains("chunk 4 exits the worker", error.LogTail, StringComparison.Ordinal);
+        Assert.Contains("#1", error.JobId, StringComparison.Ordinal);
+    }
+
     private static int SleepFor(int seconds)
     {
         Thread.Sleep(TimeSpan.FromSeconds(seconds));

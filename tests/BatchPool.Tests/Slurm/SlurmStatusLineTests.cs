@@ -41,4 +41,14 @@ public sealed class SlurmStatusLineTests
     [InlineData("PENDING", BatchPool.Backends.BatchJobState.Queued)]
     public void Slurm_states_in_batchpool_terms(string slurm, BatchPool.Backends.BatchJobState expected) =>
         Assert.Equal(expected, SlurmStates.Classify(slurm));
+
+    [Fact]
+    public void The_cpus_of_a_partition_or_of_the_default_one_come_from_sinfos_totals()
+    {
+        const string Output = "batch* 2/6/0/8\ngpu 0/16/0/16\ngpu 1/3/0/4\n";
+        Assert.Equal(8, SlurmCommandLine.CpusOf(Output, partition: null));
+        Assert.Equal(20, SlurmCommandLine.CpusOf(Output, "gpu"));
+        Assert.Null(SlurmCommandLine.CpusOf(Output, "none"));
+        Assert.Null(SlurmCommandLine.CpusOf("", partition: null));
+    }
 }

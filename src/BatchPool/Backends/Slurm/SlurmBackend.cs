@@ -25,7 +25,11 @@ public sealed partial class SlurmBackend : IBatchBackend
     private readonly Lazy<ISlurmClient> _slurm;
     private readonly Lock _cancelGate = new();
     private readonly HashSet<string> _cancelsDue = new(StringComparer.Ordinal);
+    private readonly Lazy<Task<int?>> _partitionCpus;
     private Task? _cancelling;
+
+    /// <summary>How many rounds of jobs the partition must be able to run at once before a map's chunks share tasks.</summary>
+    private const int WavesBeforePacking = 4;
 
     /// <summary>Creates the backend.</summary>
     /// <param name="remoteTmpdir">A folder (or <c>file://</c> URI) that this machine and every compute node see at the same path.</param>
@@ -62,6 +66,7 @@ public sealed partial class SlurmBackend : IBatchBackend
         ExtraSbatchArgs = extraSbatchArgs ?? [];
         _slurm = new Lazy<ISlurmClient>(() => new SlurmCommandLine(SlurmBinFolder));
         _monitor = new Lazy<SlurmJobMonitor>(() => new SlurmJobMonitor(Slurm));
+        _partitionCpus = new Lazy<Task<int?>>(() => Slurm.CountCpusAsync(Partition, CancellationToken.None));
     }
 
     /// <inheritdoc />
@@ -99,7 +104,37 @@ public sealed partial class SlurmBackend : IBatchBackend
     /// </summary>
     public IReadOnlyList<string>? ContainerLauncher { get; init; }
 
+    /// <summary>
+    /// The most array tasks a <c>Map</c> becomes. A map of more chunks is packed: each task runs several consecutive chunks,
+    /// one after another in one worker process, so that the cluster starts fewer processes; each chunk keeps its own
+    /// result, state and errors (one that never started because its task died says so). A chunk cancelled while its task
+    /// runs another stays queued no longer (the worker skips it); one cancelled while it runs stops its whole task.
+    /// Null (the default): four times the jobs the partition can run at once (its CPUs, as <c>sinfo</c> counts them,
+    /// over the CPUs per job), so that only chunks that would have waited anyway share a task; no packing when a
+    /// <see cref="TimeLimit"/> is set, since a task's limit covers all its chunks. <see cref="int.MaxValue"/>: never pack.
+    /// </summary>
+    public int? MaxArrayTasks
+    {
+        get;
+        init => field = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one task per array.");
+    }
+
     internal ISlurmClient Slurm => _slurm.Value;
+
+    /// <summary>The most tasks one array of a session with <paramref name="options"/> may have; see <see cref="MaxArrayTasks"/>.</summary>
+    internal async Task<int> ArrayTaskLimitAsync(BatchSessionOptions options, CancellationToken cancellationToken)
+    {
+        if (MaxArrayTasks is { } limit)
+        {
+            return limit;
+        }
+        if (TimeLimit is not null || await _partitionCpus.Value.WaitAsync(cancellationToken).ConfigureAwait(false) is not { } cpus)
+        {
+            return int.MaxValue;
+        }
+        var cpusPerJob = options.CpusPerJob is { } requested ? Math.Max(1, (int)Math.Ceiling(requested.Cores)) : 1;
+        return Math.Max(1, WavesBeforePacking * Math.Max(1, cpus / cpusPerJob));
+    }
 
     /// <inheritdoc />
     public IBatchSession OpenSession(BatchSessionOptions options)

@@ -19,6 +19,9 @@ internal interface ISlurmClient
 
     /// <summary>Cancels jobs or array tasks, by id ("12" or "12_3"); ids Slurm no longer knows are ignored.</summary>
     Task CancelAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken);
+
+    /// <summary>The CPUs of a partition (null: the default one), or null when Slurm does not say.</summary>
+    Task<int?> CountCpusAsync(string? partition, CancellationToken cancellationToken);
 }
 
 /// <summary>One array task as squeue lists it.</summary>
@@ -85,6 +88,39 @@ internal sealed class SlurmCommandLine(string? binFolder) : ISlurmClient
             // scancel reports ids it no longer knows on stderr and goes on with the rest: nothing to act on.
             await RunAsync("scancel", [.. jobIds], null, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    public async Task<int?> CountCpusAsync(string? partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (exitCode, output, _) = await RunAsync("sinfo", ["--noheader", "--format=%P %C"], null, cancellationToken).ConfigureAwait(false);
+            return exitCode == 0 ? CpusOf(output, partition) : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The total of "%P %C" lines ("batch* 2/6/0/8": partition, the default one starred, then CPUs allocated/idle/other/total)
+    /// for <paramref name="partition"/>, or for the default partition when null.
+    /// </summary>
+    internal static int? CpusOf(string sinfoOutput, string? partition)
+    {
+        int? total = null;
+        foreach (var line in sinfoOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var counts = fields.Length == 2 ? fields[1].Split('/') : [];
+            var matches = partition is null ? fields[0].EndsWith('*') : fields[0].TrimEnd('*') == partition;
+            if (matches && counts.Length == 4 && int.TryParse(counts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var cpus))
+            {
+                total = (total ?? 0) + cpus;
+            }
+        }
+        return total;
     }
 
     /// <summary>One line of <see cref="StatusColumns"/>: "12_3 COMPLETED None node1 0", or "12_[4-99] PENDING ...".</summary>

@@ -3,8 +3,28 @@ using BatchPool.Worker;
 
 namespace BatchPool.Backends.Slurm;
 
-/// <summary>An array task the monitor watches until it ends.</summary>
-internal sealed record SlurmTrackedTask(BatchJob Job, long ArrayId, int Task, string LogPath, string StatusPath);
+/// <summary>
+/// An array task the monitor watches until its jobs ended: one job, or, in a <paramref name="Packed"/> array, several
+/// that one worker runs one after another, each recording its start and exit code beside the task's own status files.
+/// </summary>
+internal sealed record SlurmTrackedTask(IReadOnlyList<BatchJob> Jobs, long ArrayId, int Task, string LogPath, string StatusPrefix, bool Packed)
+{
+    /// <summary>Slurm's id of the task, as scancel takes it.</summary>
+    public string TaskId { get; } = FormattableString.Invariant($"{ArrayId}_{Task}");
+
+    /// <summary>The exit code of the task's worker, written by the job script.</summary>
+    public string StatusPath => StatusPrefix + ".exit";
+
+    /// <summary>
+    /// Completes when Slurm says the task ended (or no longer lists it). Its jobs may end before, from their status files,
+    /// while the worker or the script is still exiting.
+    /// </summary>
+    public Task Finished => _finished.Task;
+
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal void MarkFinished() => _finished.TrySetResult();
+}
 
 /// <summary>
 /// Watches every job a <see cref="SlurmBackend"/> submitted, with one <c>squeue</c> for all of them per round: quick rounds
@@ -62,33 +82,57 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
 
     /// <summary>
     /// A status file appeared: a start mark makes its job running; an exit status ends a job that succeeded at once (a
-    /// failure waits for squeue's words).
+    /// failure waits for squeue's words). A packed task's jobs have marks of their own ("ARRAY_TASK.INDEX.exit").
     /// </summary>
     public void StatusWritten(string statusPath)
     {
         var name = Path.GetFileNameWithoutExtension(statusPath);
         var started = statusPath.EndsWith(".start", StringComparison.Ordinal);
+        int? index = null;
+        if (name.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0)
+        {
+            if (!int.TryParse(name[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var jobIndex))
+            {
+                return;
+            }
+            index = jobIndex;
+            name = name[..dot];
+        }
         var underscore = name.IndexOf('_', StringComparison.Ordinal);
         if (underscore < 0
             || !long.TryParse(name[..underscore], NumberStyles.None, CultureInfo.InvariantCulture, out var arrayId)
-            || !int.TryParse(name[(underscore + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            || !int.TryParse(name[(underscore + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var taskIndex))
         {
             return;
         }
         SlurmTrackedTask? task;
         lock (_gate)
         {
-            _tracked.TryGetValue((arrayId, index), out task);
+            _tracked.TryGetValue((arrayId, taskIndex), out task);
         }
-        if (task is not null && started)
+        if (task is null)
         {
-            task.Job.ReportRunning();
+            return;
         }
-        else if (task is not null && ReadStatus(task) is { } exitCode)
+        if (index is { } packedIndex)
+        {
+            if (task.Packed && packedIndex < task.Jobs.Count)
+            {
+                PollPackedJob(task, packedIndex);
+            }
+        }
+        else if (started)
+        {
+            if (!task.Packed)
+            {
+                task.Jobs[0].ReportRunning();
+            }
+        }
+        else if (ReadCode(task.StatusPath) is { } exitCode)
         {
             if (exitCode == WorkerProtocol.Succeeded)
             {
-                End(task, OutcomeOf(task, exitCode, slurm: null));
+                EndTask(task, exitCode, slurm: null);
             }
             else
             {
@@ -178,15 +222,23 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
                 {
                     continue;
                 }
-                if (state == BatchJobState.Running)
+                if (state != BatchJobState.Running)
                 {
-                    changed |= task.Job.State == BatchJobState.Queued;
-                    task.Job.ReportRunning();
+                    EndTask(task, ReadCode(task.StatusPath), status);
+                    changed = true;
+                }
+                else if (task.Packed)
+                {
+                    // On a file system that does not report other machines' changes, the rounds read the jobs' marks.
+                    for (var i = 0; i < task.Jobs.Count; i++)
+                    {
+                        changed |= PollPackedJob(task, i);
+                    }
                 }
                 else
                 {
-                    End(task, OutcomeOf(task, ReadStatus(task), status));
-                    changed = true;
+                    changed |= task.Jobs[0].State == BatchJobState.Queued;
+                    task.Jobs[0].ReportRunning();
                 }
             }
         }
@@ -220,22 +272,101 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         }
         foreach (var task in tasks)
         {
-            End(task, ReadStatus(task) is { } exitCode
-                ? OutcomeOf(task, exitCode, slurm: null)
-                : new BatchJobOutcome(BatchJobState.Lost, LogTail: TailOf(task.LogPath),
-                    Detail: $"Slurm no longer lists job {task.Job.Id}, and the job left no exit status{(LastRoundError is { } error ? $" (last squeue error: {error})" : "")}"));
+            EndTask(task, ReadCode(task.StatusPath), slurm: null, unlisted: true);
         }
         return tasks.Count > 0;
     }
 
-    private void End(SlurmTrackedTask task, BatchJobOutcome outcome)
+    /// <summary>A packed task's job: running once it marked its start, ended once it recorded its exit code. Returns whether it changed.</summary>
+    private bool PollPackedJob(SlurmTrackedTask task, int index)
+    {
+        var job = task.Jobs[index];
+        if (job.Ended.IsCompleted)
+        {
+            return false;
+        }
+        var (started, exited, _) = WorkerProtocol.JobStatusFiles(task.StatusPrefix, index);
+        if (ReadCode(exited) is { } exitCode)
+        {
+            job.ReportEnded(PackedJobOutcome(task, exitCode));
+            return true;
+        }
+        if (job.State == BatchJobState.Queued && File.Exists(started))
+        {
+            job.ReportRunning();
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The task ended: each of its jobs that has not ended yet ends now, from what it and the task left behind.</summary>
+    private void EndTask(SlurmTrackedTask task, int? exitCode, SlurmTaskStatus? slurm, bool unlisted = false)
+    {
+        for (var i = 0; i < task.Jobs.Count; i++)
+        {
+            if (!task.Jobs[i].Ended.IsCompleted)
+            {
+                task.Jobs[i].ReportEnded(OutcomeOfJob(task, i, exitCode, slurm, unlisted));
+            }
+        }
+        if (slurm is not null || unlisted)
+        {
+            StopWatching(task);
+        }
+        else
+        {
+            // Its script wrote its last status: the next round sees Slurm end the task, and closing sessions wait for that.
+            Wake();
+        }
+    }
+
+
+    private void StopWatching(SlurmTrackedTask task)
     {
         lock (_gate)
         {
             _tracked.Remove((task.ArrayId, task.Task));
         }
-        task.Job.ReportEnded(outcome);
+        task.MarkFinished();
     }
+
+    /// <summary>
+    /// How a job of an ended task ended. A packed task's job that recorded its exit code ended that way; one that started
+    /// but recorded nothing was running when the task ended, and ends as the task did; one that never started ends with
+    /// the task, saying so.
+    /// </summary>
+    private BatchJobOutcome OutcomeOfJob(SlurmTrackedTask task, int index, int? exitCode, SlurmTaskStatus? slurm, bool unlisted)
+    {
+        if (task.Packed)
+        {
+            var (started, exited, _) = WorkerProtocol.JobStatusFiles(task.StatusPrefix, index);
+            if (ReadCode(exited) is { } jobExitCode)
+            {
+                return PackedJobOutcome(task, jobExitCode);
+            }
+            if (!File.Exists(started))
+            {
+                var cancelled = slurm is not null && SlurmStates.Classify(slurm.State) == BatchJobState.Cancelled;
+                var why = slurm is null ? "" : $" (Slurm says {slurm.State}, reason {slurm.Reason}, node {slurm.Nodes})";
+                return new BatchJobOutcome(cancelled ? BatchJobState.Cancelled : BatchJobState.Failed, LogTail: TailOf(task.LogPath),
+                    Detail: $"did not start: it shared Slurm array task {task.TaskId} with other jobs of its map, and the task ended before reaching it{why}");
+            }
+        }
+        if (unlisted && exitCode is null)
+        {
+            return new BatchJobOutcome(BatchJobState.Lost, LogTail: TailOf(task.LogPath),
+                Detail: $"Slurm no longer lists job {task.TaskId}, and the job left no exit status{(LastRoundError is { } error ? $" (last squeue error: {error})" : "")}");
+        }
+        return OutcomeOf(task, exitCode, slurm);
+    }
+
+    /// <summary>A packed task's job that recorded its own exit code: the worker was alive to write it, so Slurm has nothing to add.</summary>
+    private static BatchJobOutcome PackedJobOutcome(SlurmTrackedTask task, int exitCode) => exitCode switch
+    {
+        WorkerProtocol.Succeeded => new BatchJobOutcome(BatchJobState.Succeeded, exitCode),
+        WorkerProtocol.CancelledBeforeStart => new BatchJobOutcome(BatchJobState.Cancelled, exitCode, Detail: "cancelled before it started"),
+        _ => new BatchJobOutcome(BatchJobState.Failed, exitCode, LogTail: TailOf(task.LogPath)),
+    };
 
     /// <summary>How a job ended, from its exit status (when it wrote one) and what squeue says (when it was asked).</summary>
     private static BatchJobOutcome OutcomeOf(SlurmTrackedTask task, int? exitCode, SlurmTaskStatus? slurm)
@@ -284,11 +415,12 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         return new BatchJobOutcome(state, exitCode, signal, log, detail);
     }
 
-    private static int? ReadStatus(SlurmTrackedTask task)
+    /// <summary>The exit code a status file holds, or null while there is none.</summary>
+    private static int? ReadCode(string statusPath)
     {
         try
         {
-            return int.TryParse(File.ReadAllText(task.StatusPath).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+            return int.TryParse(File.ReadAllText(statusPath).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
         }
         catch (IOException)
         {

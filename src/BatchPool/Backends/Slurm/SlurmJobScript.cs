@@ -12,6 +12,9 @@ namespace BatchPool.Backends.Slurm;
 /// </summary>
 internal static class SlurmJobScript
 {
+    /// <summary>The script's second argument for an array whose tasks each run several jobs.</summary>
+    public const string PackedArgument = "packed";
+
     public static string Compose(string dotnetPath, string workerPath, string statusFolder, IReadOnlyList<string>? containerLauncher)
     {
         var runtime = WorkerDistribution.RuntimeVersion;
@@ -19,7 +22,7 @@ internal static class SlurmJobScript
         var script = new StringBuilder();
         script.Append(CultureInfo.InvariantCulture, $$"""
             #!/bin/bash
-            # A BatchPool job. Argument 1: the file with one job's worker arguments per line, tab-separated.
+            # A BatchPool job. Argument 1: the file with one task's worker arguments per line, tab-separated; argument 2: 'packed' or nothing.
             set -u
             task="${SLURM_ARRAY_TASK_ID:-0}"
             node="${SLURMD_NODENAME:-$(hostname)}"
@@ -28,6 +31,8 @@ internal static class SlurmJobScript
             : > "$status.start"
             mapfile -t -s "$task" -n 1 line < "$1"
             IFS=$'\t' read -r -a arguments <<< "${line[0]}"
+            # A packed task (argument 2) runs several jobs; the worker marks each one's start and end beside the task's.
+            if [ "${2:-}" = {{PackedArgument}} ]; then arguments+=({{WorkerProtocol.StatusOption}} "$status"); fi
 
             """);
         if (containerLauncher is null)

@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text;
 using BatchPool.Storage;
+using BatchPool.Worker;
 
 namespace BatchPool.Backends.Slurm;
 
 /// <summary>
 /// One executor's jobs on Slurm: each group (a <c>Submit</c>, or the chunks of a <c>Map</c>) is one job array whose tasks
 /// read their worker arguments from a jobs file; inputs, outputs, logs and exit statuses live in the executor's folder.
+/// A group of more jobs than <see cref="SlurmBackend.MaxArrayTasks"/> allows is packed: each task runs several consecutive
+/// jobs in one worker process, each job still with its own output, state and errors.
 /// </summary>
 internal sealed class SlurmSession : IBatchSession
 {
@@ -21,7 +24,8 @@ internal sealed class SlurmSession : IBatchSession
     private readonly string _logFolder;
     private readonly string _statusFolder;
     private readonly IReadOnlyList<string> _sbatchArguments;
-    private readonly List<BatchJob> _jobs = [];
+    private readonly Dictionary<BatchJob, (SlurmTrackedTask Task, int Index)> _placement = [];
+    private readonly HashSet<BatchJob> _cancelRequested = [];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _prepare = new(1, 1);
     private FileSystemWatcher? _statusWatcher;
@@ -51,40 +55,73 @@ internal sealed class SlurmSession : IBatchSession
             return [];
         }
         var script = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var taskCount = Math.Min(jobs.Count, await _backend.ArrayTaskLimitAsync(_options, cancellationToken).ConfigureAwait(false));
+        var packed = taskCount < jobs.Count;
+        var slices = Slices(jobs.Count, taskCount);
         var group = Interlocked.Increment(ref _groups);
         var jobsKey = $"{_folderKey}group-{group.ToString(CultureInfo.InvariantCulture)}.jobs";
         var lines = new StringBuilder();
-        foreach (var job in jobs)
+        foreach (var (first, count) in slices)
         {
-            lines.Append(SlurmJobScript.JobLine(job.WorkerArguments)).Append('\n');
+            var arguments = packed
+                ? WorkerProtocol.PackedRunArguments(Enumerable.Range(first, count).Select(i => jobs[i].WorkerArguments))
+                : jobs[first].WorkerArguments;
+            lines.Append(SlurmJobScript.JobLine(arguments)).Append('\n');
         }
         await _storage.WriteAsync(jobsKey, Encoding.UTF8.GetBytes(lines.ToString()), cancellationToken).ConfigureAwait(false);
 
-        List<string> arguments = [.. _sbatchArguments, $"--output={Path.Combine(_logFolder, "%A_%a.log")}", script, _storage.PathOf(jobsKey)];
+        List<string> sbatch = [.. _sbatchArguments, $"--output={Path.Combine(_logFolder, "%A_%a.log")}", script, _storage.PathOf(jobsKey)];
+        if (packed)
+        {
+            sbatch.Add(SlurmJobScript.PackedArgument);
+        }
         long arrayId;
         try
         {
-            arrayId = await _backend.Slurm.SubmitArrayAsync(jobs.Count, arguments, _options.JobEnvironment(), cancellationToken).ConfigureAwait(false);
+            arrayId = await _backend.Slurm.SubmitArrayAsync(taskCount, sbatch, _options.JobEnvironment(), cancellationToken).ConfigureAwait(false);
         }
         catch (SlurmSubmissionException e)
         {
             throw new InvalidOperationException($"Slurm refused the jobs of executor {_options.ExecutorName}: {e.Message}", e);
         }
         var accepted = new List<BatchJob>(jobs.Count);
-        var tracked = new List<SlurmTrackedTask>(jobs.Count);
-        for (var task = 0; task < jobs.Count; task++)
+        var tracked = new List<SlurmTrackedTask>(taskCount);
+        for (var task = 0; task < taskCount; task++)
         {
-            var id = FormattableString.Invariant($"{arrayId}_{task}");
-            var job = new BatchJob(id, jobs[task].Name);
-            accepted.Add(job);
-            tracked.Add(new SlurmTrackedTask(job, arrayId, task, Path.Combine(_logFolder, id + ".log"), Path.Combine(_statusFolder, id + ".exit")));
+            var (first, count) = slices[task];
+            var taskId = FormattableString.Invariant($"{arrayId}_{task}");
+            // A packed task's jobs are told apart by their place in it: "12_3#0", "12_3#1", ...
+            var taskJobs = Enumerable.Range(first, count)
+                .Select(i => new BatchJob(packed ? FormattableString.Invariant($"{taskId}#{i - first}") : taskId, jobs[i].Name))
+                .ToList();
+            accepted.AddRange(taskJobs);
+            tracked.Add(new SlurmTrackedTask(taskJobs, arrayId, task, Path.Combine(_logFolder, taskId + ".log"), Path.Combine(_statusFolder, taskId), packed));
         }
         lock (_gate)
         {
-            _jobs.AddRange(accepted);
+            foreach (var task in tracked)
+            {
+                for (var i = 0; i < task.Jobs.Count; i++)
+                {
+                    _placement[task.Jobs[i]] = (task, i);
+                }
+            }
         }
         _monitor.Track(tracked);
         return accepted;
+    }
+
+    /// <summary>Consecutive runs of jobs, one per task, as even as can be: 10 jobs in 4 tasks are 3, 3, 2, 2.</summary>
+    private static List<(int First, int Count)> Slices(int jobs, int tasks)
+    {
+        var slices = new List<(int, int)>(tasks);
+        for (int task = 0, first = 0; task < tasks; task++)
+        {
+            var count = jobs / tasks + (task < jobs % tasks ? 1 : 0);
+            slices.Add((first, count));
+            first += count;
+        }
+        return slices;
     }
 
     public async ValueTask CancelAsync(BatchJob job)
@@ -94,7 +131,29 @@ internal sealed class SlurmSession : IBatchSession
         {
             return;
         }
-        await _backend.CancelAsync([job.Id]).ConfigureAwait(false);
+        (SlurmTrackedTask Task, int Index) place;
+        bool wholeTask;
+        lock (_gate)
+        {
+            if (!_placement.TryGetValue(job, out place))
+            {
+                return;
+            }
+            _cancelRequested.Add(job);
+            wholeTask = place.Task.Jobs.All(j => j.Ended.IsCompleted || _cancelRequested.Contains(j));
+        }
+        if (place.Task.Packed && !wholeTask)
+        {
+            // The cancel file first, the start mark second (the worker does the opposite): with no start mark yet, the
+            // worker will skip the job, and its neighbours run. A job that started can only be stopped with its task.
+            var (started, _, cancelled) = WorkerProtocol.JobStatusFiles(place.Task.StatusPrefix, place.Index);
+            await File.WriteAllBytesAsync(cancelled, []).ConfigureAwait(false);
+            if (!File.Exists(started))
+            {
+                return;
+            }
+        }
+        await _backend.CancelAsync([place.Task.TaskId]).ConfigureAwait(false);
         _monitor.Wake();
     }
 
@@ -102,6 +161,7 @@ internal sealed class SlurmSession : IBatchSession
     public async ValueTask DisposeAsync()
     {
         BatchJob[] unfinished;
+        SlurmTrackedTask[] watched;
         lock (_gate)
         {
             if (_disposed)
@@ -109,15 +169,20 @@ internal sealed class SlurmSession : IBatchSession
                 return;
             }
             _disposed = true;
-            unfinished = [.. _jobs.Where(j => !j.Ended.IsCompleted)];
-            _jobs.Clear();
+            unfinished = [.. _placement.Keys.Where(j => !j.Ended.IsCompleted)];
+            watched = [.. _placement.Values.Select(p => p.Task).Distinct().Where(t => !t.Finished.IsCompleted)];
+            _placement.Clear();
         }
         if (unfinished.Length > 0)
         {
             // One scancel per array covers its pending tasks too.
             await _backend.CancelAsync([.. unfinished.Select(j => j.Id[..j.Id.IndexOf('_', StringComparison.Ordinal)]).Distinct()]).ConfigureAwait(false);
             _monitor.Wake();
-            var ended = Task.WhenAll(unfinished.Select(j => j.Ended));
+        }
+        if (watched.Length > 0)
+        {
+            // Also packed tasks whose jobs all ended while their worker is still exiting: nothing of the session stays running.
+            var ended = Task.WhenAll(watched.Select(t => t.Finished));
             if (await Task.WhenAny(ended, Task.Delay(DisposeWait)).ConfigureAwait(false) != ended)
             {
                 foreach (var job in unfinished)
