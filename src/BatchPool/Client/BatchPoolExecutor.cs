@@ -28,6 +28,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     private readonly ExecutorLayout _layout;
     private readonly AssemblyShipper _shipper;
     private readonly IBatchSession _session;
+
+    /// <summary>From how many jobs on a map's encoding is worth spreading over the cores.</summary>
+    private const int ParallelEncodingJobs = 64;
     private readonly HashSet<PendingJob> _outstanding = [];
     private readonly Lock _gate = new();
     private long _lastCall;
@@ -134,18 +137,55 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Encodes one job per argument-list group: failures to encode (an unserializable capture) throw here, at the call site.</summary>
+    /// <summary>
+    /// Encodes one job per argument-list group: failures to encode (an unserializable capture) throw here, at the call
+    /// site (the first job's failure, in order). A map's jobs are encoded on several cores: the workers have nothing to
+    /// do until the map is submitted.
+    /// </summary>
     private List<(PendingJob Job, EncodedPayload Payload)> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs)
     {
         ArgumentNullException.ThrowIfNull(function);
         ThrowIfShutDown();
-        var prepared = new List<(PendingJob, EncodedPayload)>(jobs.Count);
-        foreach (var calls in jobs)
+        var pending = jobs.Select(calls => new PendingJob(this, CallNames.ForCall(function, Interlocked.Increment(ref _lastCall)), calls.Length)).ToList();
+        var payloads = new EncodedPayload[jobs.Count];
+        var failures = new Exception?[jobs.Count];
+        void Encode(int job)
         {
-            var callName = CallNames.ForCall(function, Interlocked.Increment(ref _lastCall));
-            prepared.Add((new PendingJob(this, callName, calls.Length), _codec.Encode(new JobInput(function, calls), PayloadKind.JobInput)));
+            try
+            {
+                payloads[job] = _codec.Encode(new JobInput(function, jobs[job]), PayloadKind.JobInput);
+            }
+#pragma warning disable CA1031 // Kept, and the first one in order rethrown below.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failures[job] = e;
+            }
         }
-        return prepared;
+        if (jobs.Count >= ParallelEncodingJobs)
+        {
+            // Break, not Stop: the jobs before a failing one are still encoded, so the failure thrown is the first in order.
+            Parallel.For(0, jobs.Count, (job, loop) =>
+            {
+                Encode(job);
+                if (failures[job] is not null)
+                {
+                    loop.Break();
+                }
+            });
+        }
+        else
+        {
+            for (var job = 0; job < jobs.Count && (job == 0 || failures[job - 1] is null); job++)
+            {
+                Encode(job);
+            }
+        }
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+        return [.. pending.Zip(payloads)];
     }
 
     /// <summary>Ships code, stores the inputs and submits the jobs as one group; a failure fails every job of the group and is thrown.</summary>

@@ -24,6 +24,18 @@ public abstract class FailureTests(Func<TestBackend> createBackend) : IAsyncLife
     }
 
     [Fact]
+    public void An_unserializable_item_of_a_long_map_fails_the_map_at_once_naming_the_first_in_order()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        using var fs = File.OpenRead(typeof(FailureTests).Assembly.Location);
+        // Long enough for the map's jobs to be encoded on several cores: the failure reported is still the first in order.
+        var items = Enumerable.Range(0, 300).Select(i => i switch { 150 => fs, 280 => (object)new Thread(() => { }), _ => i }).ToList();
+        var error = Assert.Throws<UnserializableValueException>(() => bpe.Map((object item) => item.ToString(), items));
+        Assert.Equal(typeof(FileStream), error.ValueType);
+        Assert.Equal(["ok"], bpe.Map((int x) => "ok", [1]));
+    }
+
+    [Fact]
     public void Capturing_the_executor_is_refused_with_the_reason()
     {
         using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
