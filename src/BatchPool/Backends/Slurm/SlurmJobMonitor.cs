@@ -229,10 +229,15 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
                 }
                 else if (task.Packed)
                 {
-                    // On a file system that does not report other machines' changes, the rounds read the jobs' marks.
+                    // On a file system that does not report other machines' changes, the rounds read the jobs' marks: up to
+                    // the first job not yet started, since the worker runs them in order.
                     for (var i = 0; i < task.Jobs.Count; i++)
                     {
                         changed |= PollPackedJob(task, i);
+                        if (task.Jobs[i].State == BatchJobState.Queued)
+                        {
+                            break;
+                        }
                     }
                 }
                 else
@@ -418,6 +423,11 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
     /// <summary>The exit code a status file holds, or null while there is none.</summary>
     private static int? ReadCode(string statusPath)
     {
+        if (!File.Exists(statusPath))
+        {
+            // Mostly the case while jobs run: no exception to throw and catch on every round.
+            return null;
+        }
         try
         {
             return int.TryParse(File.ReadAllText(statusPath).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
