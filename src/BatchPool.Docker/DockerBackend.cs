@@ -14,7 +14,8 @@ namespace BatchPool;
 /// </summary>
 /// <remarks>
 /// Every container carries the labels <c>batchpool.executor</c> (the executor's name) and <c>batchpool.session</c>; it is
-/// removed once its exit code, out-of-memory flag and log tail are read, and closing an executor removes any that are left.
+/// removed once its exit code, log tail and (when it failed) out-of-memory flag are read, and closing an executor removes any
+/// that are left.
 /// Talks to the engine's API version 1.41 (Docker Engine 20.10 or later).
 /// </remarks>
 public sealed class DockerBackend : IBatchBackend

@@ -103,8 +103,11 @@ internal sealed class DockerEngine : IContainerEngine
     public Task StartAsync(string id, CancellationToken cancellationToken) =>
         CallAsync(() => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken));
 
-    public Task WaitAsync(string id, CancellationToken cancellationToken) =>
-        CallAsync(() => _client.Containers.WaitContainerAsync(id, cancellationToken));
+    public Task<ContainerExit> WaitAsync(string id, CancellationToken cancellationToken) => CallAsync(async () =>
+    {
+        var exit = await _client.Containers.WaitContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        return new ContainerExit(exit.StatusCode, string.IsNullOrEmpty(exit.Error?.Message) ? null : exit.Error.Message);
+    });
 
     public Task<ContainerEnd> InspectEndAsync(string id, CancellationToken cancellationToken) => CallAsync(async () =>
     {

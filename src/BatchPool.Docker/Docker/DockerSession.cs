@@ -11,8 +11,8 @@ internal sealed record ContainerSettings(string Image, long? NanoCpus, long? Mem
 
 /// <summary>
 /// One executor's jobs on the Docker backend: a queue, and <see cref="ContainerSettings.ParallelJobs"/> slots, each of
-/// which runs one job at a time, by default in a container of its own: create, start, wait (the engine's wait call), read
-/// the exit code, the out-of-memory flag and the log tail, report, remove. With
+/// which runs one job at a time, by default in a container of its own: create, start, wait (the engine's wait call, which
+/// tells the exit code), read the log tail and, when the container failed, the out-of-memory flag, report, remove. With
 /// <see cref="ContainerSettings.ReuseContainers"/> a slot keeps one container and runs each job in it as a process of its
 /// own (the engine's exec call). Every container carries the executor's and the session's labels; disposal kills what runs
 /// and removes every container the session created.
@@ -464,8 +464,12 @@ internal sealed class DockerSession : IBatchSession
         BatchJobOutcome outcome;
         try
         {
-            await _engine.WaitAsync(container, CancellationToken.None).ConfigureAwait(false);
-            var end = await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
+            var exit = await _engine.WaitAsync(container, CancellationToken.None).ConfigureAwait(false);
+            // A clean exit needs no inspection: the out-of-memory flag and the engine's error only explain a failure. The log
+            // is still read, since a worker that exits 0 without writing its output (a call of Environment.Exit(0)) fails.
+            var end = exit is { ExitCode: 0, Error: null }
+                ? new ContainerEnd(0, false, null)
+                : await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
             var log = await _engine.LogTailAsync(container, LogTailLines, CancellationToken.None).ConfigureAwait(false);
             outcome = OutcomeOf(job, end, log);
         }

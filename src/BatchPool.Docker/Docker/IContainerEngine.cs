@@ -18,8 +18,11 @@ internal interface IContainerEngine : IDisposable
 
     Task StartAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Waits until the container is no longer running, with the engine's wait call (no polling).</summary>
-    Task WaitAsync(string id, CancellationToken cancellationToken);
+    /// <summary>
+    /// Waits until the container is no longer running, with the engine's wait call (no polling), and returns what that call
+    /// tells: the exit code and the engine's error, not whether the kernel killed the container for memory.
+    /// </summary>
+    Task<ContainerExit> WaitAsync(string id, CancellationToken cancellationToken);
 
     Task<ContainerEnd> InspectEndAsync(string id, CancellationToken cancellationToken);
 
@@ -64,6 +67,9 @@ internal sealed record ContainerSpec(
     long? NanoCpus,
     long? MemoryBytes,
     bool KeepStdinOpen = false);
+
+/// <summary>How a container ended, as the engine's wait call tells it.</summary>
+internal sealed record ContainerExit(long ExitCode, string? Error);
 
 /// <summary>How a container ended, as the engine recorded it.</summary>
 internal sealed record ContainerEnd(long ExitCode, bool OomKilled, string? Error, bool Running = false);

@@ -138,6 +138,21 @@ public abstract class DockerBackendTests(bool reuseContainers) : IAsyncLifetime
     }
 
     [Fact]
+    public void A_worker_that_exits_0_without_its_output_fails_with_the_log_tail()
+    {
+        // Exit code 0 spares the backend the container's inspection, not its log: the job still fails, and says why.
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var error = Assert.Throws<BatchJobFailedException>(() => bpe.Submit(() =>
+        {
+            Console.Error.WriteLine("leaving quietly");
+            Environment.Exit(0);
+            return 0;
+        }).Result(Patience));
+        Assert.Contains("did not write its output", error.Message, StringComparison.Ordinal);
+        Assert.Contains("leaving quietly", error.LogTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_killed_worker_reports_the_signal()
     {
         using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
