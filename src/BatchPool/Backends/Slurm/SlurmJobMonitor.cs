@@ -351,9 +351,10 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
             }
             if (!File.Exists(started))
             {
-                var cancelled = slurm is not null && SlurmStates.Classify(slurm.State) == BatchJobState.Cancelled;
+                // Failed, not Cancelled, even when the task was cancelled: to stop a neighbour, or from outside; a job this
+                // executor cancelled itself is already done, whatever its outcome says.
                 var why = slurm is null ? "" : $" (Slurm says {slurm.State}, reason {slurm.Reason}, node {slurm.Nodes})";
-                return new BatchJobOutcome(cancelled ? BatchJobState.Cancelled : BatchJobState.Failed, LogTail: TailOf(task.LogPath),
+                return new BatchJobOutcome(BatchJobState.Failed, LogTail: TailOf(task.LogPath),
                     Detail: $"did not start: it shared Slurm array task {task.TaskId} with other jobs of its map, and the task ended before reaching it{why}");
             }
         }
