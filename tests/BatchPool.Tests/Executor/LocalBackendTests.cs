@@ -6,6 +6,33 @@ namespace BatchPool.Tests.Executor;
 public sealed class LocalBackendTests
 {
     [Fact]
+    public async Task One_worker_starts_with_the_executor_and_the_others_with_jobs_to_run_at_once()
+    {
+        await using var three = new TestBackend(maxParallelJobs: 3);
+        using var bpe = new BatchPoolExecutor(backend: three.Backend);
+        // A lone job runs in the worker that started with the executor.
+        var lone = bpe.Submit(() => Environment.ProcessId).Result();
+        // Three jobs that wait for one another can only finish if three workers run them at once.
+        var gate = Path.Combine(three.Root, "gate");
+        Directory.CreateDirectory(gate);
+        var workers = bpe.Map(
+            i =>
+            {
+                File.WriteAllText(Path.Combine(gate, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+                var waited = Stopwatch.StartNew();
+                while (Directory.GetFiles(gate).Length < 3 && waited.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    Thread.Sleep(10);
+                }
+                return Directory.GetFiles(gate).Length == 3 ? Environment.ProcessId : -1;
+            },
+            Enumerable.Range(0, 3)).ToList();
+        Assert.DoesNotContain(-1, workers);
+        Assert.Equal(3, workers.Distinct().Count());
+        Assert.Contains(lone, workers);
+    }
+
+    [Fact]
     public async Task A_job_cancelled_while_waiting_behind_a_running_one_never_runs()
     {
         await using var single = new TestBackend(maxParallelJobs: 1);

@@ -43,7 +43,7 @@ internal sealed class LocalSession : IBatchSession
         _executorFolder = ExecutorLayout.For(options.ExecutorName).Folder;
         _parallelJobs = parallelJobs;
         CarriesPayloads = carriesPayloads;
-        _slots = Enumerable.Range(0, parallelJobs).Select(_ => Task.Run(RunSlotAsync)).ToArray();
+        _slots = Enumerable.Range(0, parallelJobs).Select(slot => Task.Run(() => RunSlotAsync(slot))).ToArray();
     }
 
     public bool CarriesPayloads { get; }
@@ -111,11 +111,15 @@ internal sealed class LocalSession : IBatchSession
         _closing.Dispose();
     }
 
-    private async Task RunSlotAsync()
+    private async Task RunSlotAsync(int slot)
     {
-        // Start at once: the worker boots while the client prepares its first job.
-        var process = TryStart(out _);
+        // The first slot's worker starts at once, booting while the client prepares its first job; the others start with
+        // their first job, so that a single job's worker does not share the cores with idle ones while it boots.
+        var process = slot == 0 ? TryStart(out _) : null;
         var inFlight = new Queue<QueuedJob>();
+        // Until a worker answered once it is still booting: it gets one job, not a share of the queue to sit on while
+        // the other slots' workers run out of work.
+        var answered = false;
         try
         {
             while (true)
@@ -131,6 +135,7 @@ internal sealed class LocalSession : IBatchSession
                 {
                     process?.Dispose();
                     process = TryStart(out var failure);
+                    answered = false;
                     if (process is null)
                     {
                         // No worker can start here: fail the next job with the reason rather than leave it waiting.
@@ -144,7 +149,9 @@ internal sealed class LocalSession : IBatchSession
                 }
                 // Jobs in flight mean a process they were sent to: the one above.
                 var worker = process!;
-                var window = dead ? 0 : Math.Clamp(1 + (_queue.Reader.Count / _parallelJobs), 2, MaxJobsInFlight);
+                // Jobs wait inside a worker only while every slot has its share: with as few jobs as slots, each slot
+                // runs one, and none waits behind another while a slot is idle.
+                var window = dead ? 0 : answered ? Math.Clamp(_queue.Reader.Count / _parallelJobs, 1, MaxJobsInFlight) : 1;
                 while (inFlight.Count < window && TryTake(out var queued))
                 {
                     if (queued.Job.Ended.IsCompleted)
@@ -184,6 +191,7 @@ internal sealed class LocalSession : IBatchSession
                 }
 
                 var reply = await worker.ReceiveAsync().ConfigureAwait(false);
+                answered = true;
                 if (reply.Kind == WorkerReplyKind.Started)
                 {
                     var starting = inFlight.Peek().Job;
