@@ -325,7 +325,6 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         }
     }
 
-
     private void StopWatching(SlurmTrackedTask task)
     {
         lock (_gate)
