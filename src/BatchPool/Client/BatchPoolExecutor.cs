@@ -176,9 +176,13 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
         else
         {
-            for (var job = 0; job < jobs.Count && (job == 0 || failures[job - 1] is null); job++)
+            for (var job = 0; job < jobs.Count; job++)
             {
                 Encode(job);
+                if (failures[job] is not null)
+                {
+                    break;
+                }
             }
         }
         if (failures.FirstOrDefault(f => f is not null) is { } failure)

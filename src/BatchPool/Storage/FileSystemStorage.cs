@@ -26,7 +26,12 @@ public sealed class FileSystemStorage : IBatchStorage
     {
         var path = PathOf(key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Write beside, then rename: a reader polling for the blob never sees half of it.
+        await WriteFileAtomicallyAsync(path, data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a file beside, then renames it into place: a reader polling for it never sees half of it.</summary>
+    internal static async ValueTask WriteFileAtomicallyAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
         var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
         {

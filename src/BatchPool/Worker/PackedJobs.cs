@@ -1,3 +1,5 @@
+using BatchPool.Storage;
+
 namespace BatchPool.Worker;
 
 /// <summary>
@@ -30,9 +32,7 @@ internal static class PackedJobs
                 exitCode = (await runner.RunAsync(WorkerProtocol.RunArguments(packed.StorageLocator, packed.Folder, call)).ConfigureAwait(false)).ExitCode;
             }
             await log.FlushAsync().ConfigureAwait(false);
-            var temporary = exited + ".tmp";
-            await File.WriteAllTextAsync(temporary, exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n").ConfigureAwait(false);
-            File.Move(temporary, exited, overwrite: true);
+            await FileSystemStorage.WriteFileAtomicallyAsync(exited, System.Text.Encoding.ASCII.GetBytes(exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n")).ConfigureAwait(false);
         }
         return WorkerProtocol.Succeeded;
     }

@@ -132,8 +132,7 @@ public sealed partial class SlurmBackend : IBatchBackend
         {
             return int.MaxValue;
         }
-        var cpusPerJob = options.CpusPerJob is { } requested ? Math.Max(1, (int)Math.Ceiling(requested.Cores)) : 1;
-        return Math.Max(1, WavesBeforePacking * Math.Max(1, cpus / cpusPerJob));
+        return Math.Max(1, WavesBeforePacking * Math.Max(1, cpus / (CpusPerTask(options) ?? 1)));
     }
 
     /// <inheritdoc />
@@ -222,13 +221,16 @@ public sealed partial class SlurmBackend : IBatchBackend
             ? null
             : [.. ContainerLauncher.Select(word => word.Replace("{image}", image, StringComparison.Ordinal).Replace("{storage}", _storage.RootPath, StringComparison.Ordinal))];
 
+    /// <summary>The whole CPUs Slurm allocates to each job (the thread limits inside follow the requested count), or null when none were requested.</summary>
+    private static int? CpusPerTask(BatchSessionOptions options) =>
+        options.CpusPerJob is { } cpus ? Math.Max(1, (int)Math.Ceiling(cpus.Cores)) : null;
+
     private List<string> SbatchArgumentsFor(BatchSessionOptions options)
     {
         List<string> arguments = [$"--job-name={options.ExecutorName}", $"--chdir={_storage.RootPath}", "--no-requeue"];
-        if (options.CpusPerJob is { } cpus)
+        if (CpusPerTask(options) is { } cpus)
         {
-            // Slurm allocates whole CPUs; the thread limits inside follow the requested count.
-            arguments.Add(FormattableString.Invariant($"--cpus-per-task={Math.Max(1, (int)Math.Ceiling(cpus.Cores))}"));
+            arguments.Add(FormattableString.Invariant($"--cpus-per-task={cpus}"));
         }
         if (MemoryPerJob is not null)
         {

@@ -55,7 +55,8 @@ internal sealed class SlurmSession : IBatchSession
             return [];
         }
         var script = await PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var taskCount = Math.Min(jobs.Count, await _backend.ArrayTaskLimitAsync(_options, cancellationToken).ConfigureAwait(false));
+        // A single job is one task whatever the limit: no sinfo for a Submit.
+        var taskCount = jobs.Count == 1 ? 1 : Math.Min(jobs.Count, await _backend.ArrayTaskLimitAsync(_options, cancellationToken).ConfigureAwait(false));
         var packed = taskCount < jobs.Count;
         var slices = Slices(jobs.Count, taskCount);
         var group = Interlocked.Increment(ref _groups);
