@@ -14,15 +14,14 @@ internal static class AssemblyKind
     private static readonly string SharedRoot = Path.GetFullPath(Path.Combine(RuntimeDirectory, "..", ".."));
     /// <summary>BatchPool itself: every worker brings its own copy, which must be the client's build.</summary>
     public static readonly Assembly Library = typeof(AssemblyKind).Assembly;
-    private static readonly Assembly Engine = typeof(Hyperion.Serializer).Assembly;
 
     /// <summary>
-    /// True for assemblies outside the .NET shared framework, BatchPool and its serializer: the user's code and the
+    /// True for assemblies outside the .NET shared framework and BatchPool: the user's code and the
     /// packages it uses, which a worker must load in the writer's exact build.
     /// </summary>
     public static bool IsUser(Assembly assembly) => UserAssemblies.GetOrAdd(assembly, static a =>
     {
-        if (a == Library || a == Engine || a.IsDynamic)
+        if (a == Library || a.IsDynamic)
         {
             return false;
         }

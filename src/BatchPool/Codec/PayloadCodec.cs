@@ -30,7 +30,7 @@ internal sealed class PayloadCodec
         }
 
         _key = key.ToArray();
-        _engine = new HyperionGraphEngine(_inspector);
+        _engine = new ObjectGraphEngine(_inspector);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Unicode;
 
 namespace BatchPool.Codec;
 
@@ -151,4 +153,79 @@ internal static class WireFormat
 
     public static string ReadRequiredString(Stream stream) =>
         ReadString(stream) ?? throw new PayloadFormatException("a required name is missing");
+
+    /// <summary>
+    /// Writes a nullable string value losslessly: 0 for null, else ((byte count &lt;&lt; 1) | form) + 1, then UTF-8 (form 0),
+    /// or UTF-16 code units (form 1) for strings UTF-8 cannot carry (unpaired surrogates).
+    /// </summary>
+    public static void WriteText(Stream stream, string? value)
+    {
+        if (value is null)
+        {
+            stream.WriteByte(0);
+            return;
+        }
+
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = maxBytes <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        try
+        {
+            if (Utf8.FromUtf16(value, buffer, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
+            {
+                WriteVarUInt(stream, checked(((uint)written << 1) + 1));
+                stream.Write(buffer[..written]);
+                return;
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        var units = MemoryMarshal.AsBytes(value.AsSpan());
+        WriteVarUInt(stream, checked(((uint)units.Length << 1) + 2));
+        stream.Write(units);
+    }
+
+    public static string? ReadText(Stream stream)
+    {
+        var header = ReadVarUInt(stream);
+        if (header == 0)
+        {
+            return null;
+        }
+
+        var length = (header - 1) >> 1;
+        if (length > Remaining(stream))
+        {
+            throw new PayloadFormatException($"string of {length} bytes exceeds the remaining body");
+        }
+
+        if (((header - 1) & 1) == 1)
+        {
+            return length % 2 == 0
+                ? string.Create((int)length / 2, stream, static (chars, s) => s.ReadExactly(MemoryMarshal.AsBytes(chars)))
+                : throw new PayloadFormatException($"a UTF-16 string of {length} bytes is malformed");
+        }
+
+        byte[]? rented = null;
+        var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent((int)length));
+        try
+        {
+            var bytes = buffer[..(int)length];
+            stream.ReadExactly(bytes);
+            return Encoding.UTF8.GetString(bytes);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 }

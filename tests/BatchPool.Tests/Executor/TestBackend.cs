@@ -25,12 +25,24 @@ public sealed class TestBackend : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Backend.DisposeAsync();
-        try
+
+        // An executor shut down without waiting may still be finishing (writing a job, deleting its folder) after the
+        // backend is gone: its writes can race this delete, so it is retried for a while.
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
+            try
+            {
+                Directory.Delete(Root, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 }

@@ -7,10 +7,7 @@ namespace BatchPool.Codec;
 /// <summary>What the codec knows about the types of delegate targets (closures, <c>this</c> objects).</summary>
 internal static class ClosureTargets
 {
-    private const BindingFlags InstanceFields = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-
     private static readonly ConcurrentDictionary<Type, FieldInfo?> Singletons = new();
-    private static readonly ConcurrentDictionary<Type, FieldInfo[]?> FieldLists = new();
 
     /// <summary>
     /// The static <c>&lt;&gt;9</c> field of the compiler's stateless lambda holder <c>&lt;&gt;c</c>: its instance is
@@ -25,24 +22,13 @@ internal static class ClosureTargets
         SingletonField(target.GetType()) is { } field && ReferenceEquals(field.GetValue(null), target);
 
     /// <summary>
-    /// The fields of a user class that the codec writes itself, so that the delegate can be created before the
-    /// target's fields are read (a closure may hold the very delegate that points to it, e.g. a recursive lambda).
-    /// Null for types left to the engine (framework types, value types, strings, arrays, exceptions, delegates).
+    /// The codec of a user class whose fields the delegate codec writes itself, so that the delegate can be created
+    /// before the target's fields are read (a closure may hold the very delegate that points to it, e.g. a recursive
+    /// lambda). Null for types left to their own codec (framework types, value types, strings, arrays, exceptions, delegates).
     /// </summary>
-    public static FieldInfo[]? OwnedFields(Type type) => FieldLists.GetOrAdd(type, static t =>
-    {
-        if (!t.IsClass || t.IsArray || t.IsAbstract || typeof(Delegate).IsAssignableFrom(t) || typeof(Exception).IsAssignableFrom(t)
-            || !AssemblyKind.IsUser(t.Assembly))
-        {
-            return null;
-        }
-
-        var fields = new List<FieldInfo>();
-        for (var level = t; level is not null && level != typeof(object); level = level.BaseType)
-        {
-            fields.AddRange(level.GetFields(InstanceFields).OrderBy(f => f.MetadataToken));
-        }
-
-        return [.. fields];
-    });
+    public static FieldsCodec? OwnedCodec(Type type) =>
+        type.IsClass && !type.IsArray && !type.IsAbstract && !typeof(Delegate).IsAssignableFrom(type) && !typeof(Exception).IsAssignableFrom(type)
+        && AssemblyKind.IsUser(type.Assembly)
+            ? ValueCodecs.For(type) as FieldsCodec
+            : null;
 }

@@ -12,16 +12,17 @@ internal static class MethodRefs
 {
     private static readonly ConcurrentDictionary<MethodInfo, string> Signatures = new();
 
-    public static void Write(Stream stream, MethodInfo method, CodecWriteSession session)
+    public static void Write(GraphWriter writer, MethodInfo method)
     {
+        var stream = writer.Stream;
         var declaringType = method.DeclaringType ?? throw new NotSupportedException($"global method {method.Name} cannot be shipped");
-        TypeRefs.Write(stream, declaringType, session);
+        TypeRefs.Write(writer, declaringType);
         WireFormat.WriteInt32(stream, method.MetadataToken);
         var genericArguments = method.IsGenericMethod ? method.GetGenericArguments() : Type.EmptyTypes;
         WireFormat.WriteVarUInt(stream, (uint)genericArguments.Length);
         foreach (var argument in genericArguments)
         {
-            TypeRefs.Write(stream, argument, session);
+            TypeRefs.Write(writer, argument);
         }
 
         if (AssemblyKind.IsUser(method.Module.Assembly))
@@ -36,21 +37,22 @@ internal static class MethodRefs
         WireFormat.WriteString(stream, SignatureOf(method));
     }
 
-    public static MethodInfo Read(Stream stream, CodecReadSession session)
+    public static MethodInfo Read(GraphReader reader)
     {
-        var declaringType = TypeRefs.ReadRequired(stream, session);
+        var stream = reader.Stream;
+        var declaringType = TypeRefs.ReadRequired(reader);
         var token = WireFormat.ReadInt32(stream);
         var count = WireFormat.ReadCount(stream, 2);
         var genericArguments = new Type[count];
         for (var i = 0; i < count; i++)
         {
-            genericArguments[i] = TypeRefs.ReadRequired(stream, session);
+            genericArguments[i] = TypeRefs.ReadRequired(reader);
         }
 
         MethodInfo method;
         if (WireFormat.ReadByte(stream) == 0)
         {
-            method = session.Resolver.ResolveMethod(declaringType, token);
+            method = reader.Resolver.ResolveMethod(declaringType, token);
         }
         else
         {
@@ -58,7 +60,7 @@ internal static class MethodRefs
             var name = WireFormat.ReadRequiredString(stream);
             var signature = WireFormat.ReadRequiredString(stream);
             method = declaringType.Module.ModuleVersionId == mvid
-                ? session.Resolver.ResolveMethod(declaringType, token)
+                ? reader.Resolver.ResolveMethod(declaringType, token)
                 : FindBySignature(declaringType, name, signature);
         }
 

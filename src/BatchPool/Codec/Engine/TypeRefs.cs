@@ -2,19 +2,33 @@ namespace BatchPool.Codec;
 
 /// <summary>
 /// Writes and reads type references compactly: each type once per payload (assembly simple name + full name, or
-/// generic definition + arguments, or element type + rank), then by index.
+/// generic definition + arguments, or element type + rank), then by index. Indexes below
+/// <see cref="WellKnown"/>'s count name the well-known types without ever writing their names.
 /// </summary>
 internal static class TypeRefs
 {
+    /// <summary>Types every payload may name by index alone. Part of the format: change it only with the format version.</summary>
+    public static readonly Type[] WellKnown =
+    [
+        typeof(object), typeof(string), typeof(bool), typeof(char), typeof(sbyte), typeof(byte), typeof(short), typeof(ushort),
+        typeof(int), typeof(uint), typeof(long), typeof(ulong), typeof(float), typeof(double), typeof(decimal),
+        typeof(DateTime), typeof(DateTimeOffset), typeof(TimeSpan), typeof(Guid), typeof(Type).GetType(),
+        typeof(object[]), typeof(object[][]), typeof(int[]), typeof(double[]), typeof(byte[]), typeof(string[]),
+        typeof(JobInput), typeof(JobOutput), typeof(CallOutcome), typeof(CallOutcome[]),
+    ];
+
+    private static readonly Dictionary<Type, int> WellKnownIndexes = WellKnown.Select((type, index) => (type, index)).ToDictionary(p => p.type, p => p.index);
+
     private const byte Previous = 0;
     private const byte Named = 1;
     private const byte Generic = 2;
     private const byte Vector = 3;
     private const byte MultiArray = 4;
 
-    public static void Write(Stream stream, Type type, CodecWriteSession session)
+    public static void Write(GraphWriter writer, Type type)
     {
-        if (session.WrittenTypes.TryGetValue(type, out var index))
+        var stream = writer.Stream;
+        if (WellKnownIndexes.TryGetValue(type, out var index) || writer.WrittenTypes.TryGetValue(type, out index))
         {
             stream.WriteByte(Previous);
             WireFormat.WriteVarUInt(stream, (uint)index);
@@ -24,23 +38,23 @@ internal static class TypeRefs
         if (type.IsConstructedGenericType)
         {
             stream.WriteByte(Generic);
-            Write(stream, type.GetGenericTypeDefinition(), session);
+            Write(writer, type.GetGenericTypeDefinition());
             var arguments = type.GenericTypeArguments;
             WireFormat.WriteVarUInt(stream, (uint)arguments.Length);
             foreach (var argument in arguments)
             {
-                Write(stream, argument, session);
+                Write(writer, argument);
             }
         }
         else if (type.IsSZArray)
         {
             stream.WriteByte(Vector);
-            Write(stream, type.GetElementType()!, session);
+            Write(writer, type.GetElementType()!);
         }
         else if (type.IsArray)
         {
             stream.WriteByte(MultiArray);
-            Write(stream, type.GetElementType()!, session);
+            Write(writer, type.GetElementType()!);
             stream.WriteByte((byte)type.GetArrayRank());
         }
         else if (type.IsGenericParameter || type.IsByRef || type.IsPointer || type.FullName is null)
@@ -54,14 +68,15 @@ internal static class TypeRefs
             WireFormat.WriteString(stream, type.FullName);
         }
 
-        session.WrittenTypes[type] = session.WrittenTypes.Count;
+        writer.WrittenTypes[type] = WellKnown.Length + writer.WrittenTypes.Count;
     }
 
-    public static Type ReadRequired(Stream stream, CodecReadSession session) => Read(stream, session).Required;
+    public static Type ReadRequired(GraphReader reader) => Read(reader).Required;
 
     /// <summary>Reads a type reference; the type is null (and the name kept) when this process cannot load it.</summary>
-    public static ResolvedType Read(Stream stream, CodecReadSession session, int depth = 0)
+    public static ResolvedType Read(GraphReader reader, int depth = 0)
     {
+        var stream = reader.Stream;
         if (depth > 64)
         {
             throw new PayloadFormatException("type reference nested too deeply");
@@ -74,8 +89,10 @@ internal static class TypeRefs
             case Previous:
                 {
                     var index = WireFormat.ReadVarUInt(stream);
-                    return index < (uint)session.ReadTypes.Count
-                        ? session.ReadTypes[(int)index]
+                    return index < (uint)WellKnown.Length
+                        ? new ResolvedType(WellKnown[index], WellKnown[index].FullName!)
+                        : index - (uint)WellKnown.Length < (uint)reader.ReadTypes.Count
+                        ? reader.ReadTypes[(int)(index - (uint)WellKnown.Length)]
                         : throw new PayloadFormatException($"type reference {index} points nowhere");
                 }
 
@@ -83,18 +100,18 @@ internal static class TypeRefs
                 {
                     var assembly = WireFormat.ReadRequiredString(stream);
                     var name = WireFormat.ReadRequiredString(stream);
-                    result = new ResolvedType(session.Resolver.TryResolve(assembly, name), $"{name}, {assembly}");
+                    result = new ResolvedType(reader.Resolver.TryResolve(assembly, name), $"{name}, {assembly}");
                     break;
                 }
 
             case Generic:
                 {
-                    var definition = Read(stream, session, depth + 1);
+                    var definition = Read(reader, depth + 1);
                     var count = WireFormat.ReadCount(stream, 2);
                     var arguments = new ResolvedType[count];
                     for (var i = 0; i < count; i++)
                     {
-                        arguments[i] = Read(stream, session, depth + 1);
+                        arguments[i] = Read(reader, depth + 1);
                     }
 
                     var name = $"{definition.Name}[{string.Join(", ", arguments.Select(a => $"[{a.Name}]"))}]";
@@ -118,14 +135,14 @@ internal static class TypeRefs
 
             case Vector:
                 {
-                    var element = Read(stream, session, depth + 1);
+                    var element = Read(reader, depth + 1);
                     result = new ResolvedType(element.Type?.MakeArrayType(), element.Name + "[]");
                     break;
                 }
 
             case MultiArray:
                 {
-                    var element = Read(stream, session, depth + 1);
+                    var element = Read(reader, depth + 1);
                     var rank = WireFormat.ReadByte(stream);
                     if (rank is < 1 or > 32)
                     {
@@ -140,7 +157,7 @@ internal static class TypeRefs
                 throw new PayloadFormatException($"unknown type reference tag {tag}");
         }
 
-        session.ReadTypes.Add(result);
+        reader.ReadTypes.Add(result);
         return result;
     }
 }

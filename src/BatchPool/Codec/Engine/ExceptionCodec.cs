@@ -1,9 +1,5 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using Hyperion;
-using Hyperion.SerializerFactories;
-using Hyperion.ValueSerializers;
 
 namespace BatchPool.Codec;
 
@@ -11,32 +7,14 @@ namespace BatchPool.Codec;
 /// Writes exceptions as type, message, stack trace text, inner exceptions and the fields of subclasses, and rebuilds
 /// them with the remote stack trace attached (<see cref="ExceptionDispatchInfo.SetRemoteStackTrace"/>).
 /// </summary>
-internal sealed class ExceptionSerializerFactory(GraphInspector inspector, ushort envelopeIndex) : ValueSerializerFactory
+internal static class ExceptionCodec
 {
-    private const byte KnownTypeManifest = 254; // Hyperion's ObjectSerializer.ManifestIndex
-
-    public override bool CanSerialize(Serializer serializer, Type type) =>
-        typeof(Exception).IsAssignableFrom(type) || type == typeof(ExceptionEnvelope);
-
-    public override bool CanDeserialize(Serializer serializer, Type type) => CanSerialize(serializer, type);
-
-    public override ValueSerializer BuildSerializer(Serializer serializer, Type type, ConcurrentDictionary<Type, ValueSerializer> typeMapping)
+    /// <summary>Writes an exception (after its <see cref="GraphTag.Exception"/> tag): the type reference comes first, so a reader can fail to load it.</summary>
+    public static void Write(GraphWriter writer, Exception exception)
     {
-        if (type == typeof(ExceptionEnvelope))
-        {
-            return GraphIo.Register(type, typeMapping, (stream, session) => Read(stream, (CodecReadSession)session), Write);
-        }
-
-        var enveloped = new EnvelopedSerializer(this, envelopeIndex);
-        return typeMapping.TryAdd(type, enveloped) ? enveloped : typeMapping[type];
-    }
-
-    private void Write(Stream stream, object value, SerializerSession session)
-    {
-        var exception = (Exception)value;
-        var codec = (CodecWriteSession)session;
-        session.TrackSerializedObject(exception);
-        TypeRefs.Write(stream, exception.GetType(), codec);
+        var stream = writer.Stream;
+        writer.Track(exception);
+        TypeRefs.Write(writer, exception.GetType());
         WireFormat.WriteString(stream, exception.Message);
         WireFormat.WriteString(stream, ExceptionFields.Message(exception));
         WireFormat.WriteString(stream, exception.StackTrace);
@@ -47,7 +25,7 @@ internal sealed class ExceptionSerializerFactory(GraphInspector inspector, ushor
         WireFormat.WriteVarUInt(stream, (uint)inner.Length);
         foreach (var item in inner)
         {
-            GraphIo.WriteObject(stream, item, session);
+            writer.WriteObject(item);
         }
 
         // Subclass fields go in a nested, length-prefixed graph so a reader that cannot load the type can skip them.
@@ -57,7 +35,7 @@ internal sealed class ExceptionSerializerFactory(GraphInspector inspector, ushor
         foreach (var field in fields)
         {
             var fieldValue = field.GetValue(exception);
-            if (inspector.IsShippable(fieldValue))
+            if (writer.Inspector.IsShippable(fieldValue))
             {
                 names.Add(ExceptionFields.KeyOf(field));
                 values.Add(fieldValue);
@@ -76,17 +54,19 @@ internal sealed class ExceptionSerializerFactory(GraphInspector inspector, ushor
         }
 
         using var nested = new PooledBufferStream(256);
-        GraphIo.WriteObject(nested, values.ToArray(), new CodecWriteSession(session.Serializer, blobs: null));
+        writer.Nested(nested).WriteObject(values.ToArray());
         WireFormat.WriteVarUInt(stream, (uint)nested.Length);
         stream.Write(nested.WrittenSpan);
     }
 
-    private static Exception Read(Stream stream, CodecReadSession session)
+    /// <summary>Reads an exception; one of a type this process cannot load becomes a <see cref="RemoteException"/>.</summary>
+    public static Exception Read(GraphReader reader)
     {
-        var type = TypeRefs.Read(stream, session);
+        var stream = reader.Stream;
+        var type = TypeRefs.Read(reader);
         var known = type.Type is { IsAbstract: false } t && typeof(Exception).IsAssignableFrom(t);
         var exception = (Exception)RuntimeHelpers.GetUninitializedObject(known ? type.Type! : typeof(RemoteException));
-        session.TrackDeserializedObject(exception);
+        reader.Track(exception);
 
         var message = WireFormat.ReadString(stream) ?? string.Empty;
         var rawMessage = WireFormat.ReadString(stream);
@@ -97,7 +77,7 @@ internal sealed class ExceptionSerializerFactory(GraphInspector inspector, ushor
         var inner = new Exception[innerCount];
         for (var i = 0; i < innerCount; i++)
         {
-            inner[i] = GraphIo.ReadObject(stream, session) as Exception ?? throw new PayloadFormatException("an inner exception is not an exception");
+            inner[i] = reader.ReadObject() as Exception ?? throw new PayloadFormatException("an inner exception is not an exception");
         }
 
         var fieldCount = WireFormat.ReadCount(stream, 1);
@@ -128,7 +108,7 @@ internal sealed class ExceptionSerializerFactory(GraphInspector inspector, ushor
 
             if (nested is not null)
             {
-                RestoreFields(exception, names, nested, session);
+                RestoreFields(exception, names, nested, reader);
             }
         }
         else
@@ -145,13 +125,13 @@ internal sealed class ExceptionSerializerFactory(GraphInspector inspector, ushor
         return exception;
     }
 
-    private static void RestoreFields(Exception exception, string[] names, byte[] nested, CodecReadSession session)
+    private static void RestoreFields(Exception exception, string[] names, byte[] nested, GraphReader reader)
     {
         object?[]? values;
         try
         {
             using var input = new MemoryStream(nested, writable: false);
-            values = GraphIo.ReadObject(input, new CodecReadSession(session.Serializer, BlobReader.Empty, session.Resolver)) as object?[];
+            values = reader.Nested(input).ReadObject() as object?[];
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -172,23 +152,5 @@ internal sealed class ExceptionSerializerFactory(GraphInspector inspector, ushor
                 field.SetValue(exception, values[i]);
             }
         }
-    }
-
-    /// <summary>Writes a concrete exception type under the envelope's known-type manifest.</summary>
-    private sealed class EnvelopedSerializer(ExceptionSerializerFactory factory, ushort index) : ValueSerializer
-    {
-        public override void WriteManifest(Stream stream, SerializerSession session)
-        {
-            stream.WriteByte(KnownTypeManifest);
-            Span<byte> bytes = stackalloc byte[2];
-            BitConverter.TryWriteBytes(bytes, index);
-            stream.Write(bytes);
-        }
-
-        public override void WriteValue(Stream stream, object value, SerializerSession session) => factory.Write(stream, value, session);
-
-        public override object ReadValue(Stream stream, DeserializerSession session) => Read(stream, (CodecReadSession)session);
-
-        public override Type GetElementType() => typeof(Exception);
     }
 }

@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace BatchPool.Codec;
+
+/// <summary>
+/// Hash-based collections as comparer + entries, rebuilt on the reader: their buckets depend on hash codes, which
+/// differ between processes (string hashing is randomized per process), so a field-by-field copy would lose entries.
+/// Comparers are kept (a case-insensitive dictionary stays case-insensitive): well-known ones are re-created, others shipped.
+/// </summary>
+internal static class KeyedCollectionCodecs
+{
+    /// <summary>The codec of <paramref name="type"/> when it is one of these collections, else null.</summary>
+    public static ValueCodec? For(Type type)
+    {
+        if (!type.IsConstructedGenericType)
+        {
+            return null;
+        }
+
+        var definition = type.GetGenericTypeDefinition();
+        var codec = definition == typeof(Dictionary<,>) ? typeof(DictionaryCodec<,>)
+            : definition == typeof(HashSet<>) ? typeof(HashSetCodec<>)
+            : definition == typeof(ConcurrentDictionary<,>) ? typeof(ConcurrentDictionaryCodec<,>)
+            : definition == typeof(ImmutableDictionary<,>) ? typeof(ImmutableDictionaryCodec<,>)
+            : definition == typeof(ImmutableHashSet<>) ? typeof(ImmutableHashSetCodec<>)
+            : null;
+        return codec is null ? null : (ValueCodec)Activator.CreateInstance(codec.MakeGenericType(type.GenericTypeArguments))!;
+    }
+
+    private static void WriteComparer<T>(GraphWriter writer, IEqualityComparer<T> comparer)
+    {
+        var stream = writer.Stream;
+        var code = WellKnownComparers.CodeOf(comparer, out var culture, out var options);
+        stream.WriteByte(code);
+        if (code == WellKnownComparers.Culture)
+        {
+            WireFormat.WriteString(stream, culture!.Name);
+            WireFormat.WriteInt32(stream, (int)options);
+        }
+        else if (code == WellKnownComparers.Shipped)
+        {
+            writer.WriteObject(comparer);
+        }
+    }
+
+    private static IEqualityComparer<T>? ReadComparer<T>(GraphReader reader)
+    {
+        var stream = reader.Stream;
+        var code = WireFormat.ReadByte(stream);
+        object? comparer;
+        if (code == WellKnownComparers.Shipped)
+        {
+            comparer = reader.ReadObject();
+        }
+        else if (code == WellKnownComparers.Culture)
+        {
+            var name = WireFormat.ReadString(stream);
+            comparer = WellKnownComparers.Create(code, name, (CompareOptions)WireFormat.ReadInt32(stream));
+        }
+        else
+        {
+            comparer = WellKnownComparers.Create(code, null, CompareOptions.None);
+        }
+
+        return comparer is null or IEqualityComparer<T>
+            ? (IEqualityComparer<T>?)comparer
+            : throw new PayloadFormatException($"comparer {comparer.GetType()} does not compare {typeof(T)}");
+    }
+
+    private static void WriteEntries<TKey, TValue>(GraphWriter writer, int count, IEnumerable<KeyValuePair<TKey, TValue>> entries)
+    {
+        WireFormat.WriteVarUInt(writer.Stream, (uint)count);
+        var written = 0;
+        foreach (var (key, value) in entries)
+        {
+            writer.WriteObject(key);
+            writer.WriteObject(value);
+            written++;
+        }
+
+        if (written != count)
+        {
+            throw new InvalidOperationException($"a {entries.GetType()} changed while it was being written");
+        }
+    }
+
+    private static void ReadEntries<TKey, TValue>(GraphReader reader, Action<TKey, TValue> add)
+    {
+        var count = WireFormat.ReadCount(reader.Stream, 2);
+        for (var i = 0; i < count; i++)
+        {
+            add(Cast<TKey>(reader.ReadObject()), Cast<TValue>(reader.ReadObject()));
+        }
+    }
+
+    private static void WriteItems<T>(GraphWriter writer, int count, IEnumerable<T> items)
+    {
+        WireFormat.WriteVarUInt(writer.Stream, (uint)count);
+        foreach (var item in items)
+        {
+            writer.WriteObject(item);
+        }
+    }
+
+    private static void ReadItems<T>(GraphReader reader, Action<T> add)
+    {
+        var count = WireFormat.ReadCount(reader.Stream, 1);
+        for (var i = 0; i < count; i++)
+        {
+            add(Cast<T>(reader.ReadObject()));
+        }
+    }
+
+    private static T Cast<T>(object? value) =>
+        value is T typed ? typed
+        : value is null && default(T) is null ? default!
+        : throw new PayloadFormatException($"a collection element of type {value?.GetType().ToString() ?? "null"} is not a {typeof(T)}");
+
+    private sealed class DictionaryCodec<TKey, TValue> : ValueCodec
+        where TKey : notnull
+    {
+        public override void Write(GraphWriter writer, object value)
+        {
+            var dictionary = (Dictionary<TKey, TValue>)value;
+            writer.Track(dictionary);
+            WriteComparer(writer, dictionary.Comparer);
+            WriteEntries(writer, dictionary.Count, dictionary);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var dictionary = new Dictionary<TKey, TValue>(ReadComparer<TKey>(reader));
+            reader.Fill(id, dictionary);
+            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
+            return dictionary;
+        }
+    }
+
+    private sealed class HashSetCodec<T> : ValueCodec
+    {
+        public override void Write(GraphWriter writer, object value)
+        {
+            var set = (HashSet<T>)value;
+            writer.Track(set);
+            WriteComparer(writer, set.Comparer);
+            WriteItems(writer, set.Count, set);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var set = new HashSet<T>(ReadComparer<T>(reader));
+            reader.Fill(id, set);
+            ReadItems<T>(reader, item => set.Add(item));
+            return set;
+        }
+    }
+
+    private sealed class ConcurrentDictionaryCodec<TKey, TValue> : ValueCodec
+        where TKey : notnull
+    {
+        public override void Write(GraphWriter writer, object value)
+        {
+            var dictionary = (ConcurrentDictionary<TKey, TValue>)value;
+            writer.Track(dictionary);
+            WriteComparer(writer, dictionary.Comparer);
+            var snapshot = dictionary.ToArray();
+            WriteEntries(writer, snapshot.Length, snapshot);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var dictionary = new ConcurrentDictionary<TKey, TValue>(ReadComparer<TKey>(reader));
+            reader.Fill(id, dictionary);
+            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
+            return dictionary;
+        }
+    }
+
+    // Immutable collections are complete only after their entries: a reference to one from inside its own entries fails the read.
+    private sealed class ImmutableDictionaryCodec<TKey, TValue> : ValueCodec
+        where TKey : notnull
+    {
+        public override void Write(GraphWriter writer, object value)
+        {
+            var dictionary = (ImmutableDictionary<TKey, TValue>)value;
+            writer.Track(dictionary);
+            WriteComparer(writer, dictionary.KeyComparer);
+            WriteComparer(writer, dictionary.ValueComparer);
+            WriteEntries(writer, dictionary.Count, dictionary);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var builder = ImmutableDictionary.CreateBuilder(ReadComparer<TKey>(reader), ReadComparer<TValue>(reader));
+            ReadEntries<TKey, TValue>(reader, (key, item) => builder[key] = item);
+            var dictionary = builder.ToImmutable();
+            reader.Fill(id, dictionary);
+            return dictionary;
+        }
+    }
+
+    private sealed class ImmutableHashSetCodec<T> : ValueCodec
+    {
+        public override void Write(GraphWriter writer, object value)
+        {
+            var set = (ImmutableHashSet<T>)value;
+            writer.Track(set);
+            WriteComparer(writer, set.KeyComparer);
+            WriteItems(writer, set.Count, set);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var builder = ImmutableHashSet.CreateBuilder(ReadComparer<T>(reader));
+            ReadItems<T>(reader, item => builder.Add(item));
+            var set = builder.ToImmutable();
+            reader.Fill(id, set);
+            return set;
+        }
+    }
+}

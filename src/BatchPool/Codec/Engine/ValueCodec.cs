@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+
+namespace BatchPool.Codec;
+
+/// <summary>Writes and reads the values of one type (what follows the type reference of a <see cref="GraphTag.Value"/>).</summary>
+internal abstract class ValueCodec
+{
+    public abstract void Write(GraphWriter writer, object value);
+
+    /// <summary>Reads a value of <paramref name="type"/> (the type the writer named).</summary>
+    public abstract object Read(GraphReader reader, Type type);
+}
+
+/// <summary>Chooses the codec of a type, once per type.</summary>
+internal static class ValueCodecs
+{
+    private static readonly ConcurrentDictionary<Type, ValueCodec> Codecs = new();
+
+    public static ValueCodec For(Type type) => Codecs.TryGetValue(type, out var codec) ? codec : Codecs.GetOrAdd(type, Choose);
+
+    private static ValueCodec Choose(Type type)
+    {
+        if (type == typeof(string))
+        {
+            return StringCodec.Instance;
+        }
+
+        if (typeof(Type).IsAssignableFrom(type))
+        {
+            return TypeValueCodec.Instance;
+        }
+
+        if (TypeLayout.IsRawCopyable(type))
+        {
+            return new UnmanagedCodec(type);
+        }
+
+        if (type.IsArray)
+        {
+            return RawArrayCodec.Handles(type) ? new RawArrayCodec(type)
+                : type.IsSZArray ? new VectorCodec(type)
+                : new MultiDimensionalArrayCodec(type);
+        }
+
+        if (typeof(Delegate).IsAssignableFrom(type))
+        {
+            return DelegateCodec.Instance;
+        }
+
+        if (typeof(Exception).IsAssignableFrom(type) || type.IsPointer || type.IsByRef || type.IsAbstract || type.ContainsGenericParameters)
+        {
+            throw new PayloadFormatException($"{type} cannot be a value in a payload");
+        }
+
+        if (type == typeof(CultureInfo) || type == typeof(CompareInfo))
+        {
+            return CultureCodec.Instance;
+        }
+
+        return KeyedCollectionCodecs.For(type) ?? new FieldsCodec(type);
+    }
+}
+
+/// <summary>The fields a codec copies: every instance field up the hierarchy, in declaration order, minus native pointers.</summary>
+internal static class CopiedFields
+{
+    private const BindingFlags InstanceFields = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    // A native pointer means nothing in another process: a framework type's pointer fields arrive as zero (the
+    // inspector refuses those of user types before anything is written).
+    public static FieldInfo[] Of(Type type)
+    {
+        var levels = new List<FieldInfo[]>();
+        for (var level = type; level is not null && level != typeof(object); level = level.BaseType)
+        {
+            levels.Add([.. level.GetFields(InstanceFields).Where(f => !IsPointer(f.FieldType)).OrderBy(f => f.MetadataToken)]);
+        }
+
+        levels.Reverse();
+        return [.. levels.SelectMany(l => l)];
+    }
+
+    private static bool IsPointer(Type type) =>
+        type.IsPointer || type.IsFunctionPointer || type == typeof(IntPtr) || type == typeof(UIntPtr);
+}
