@@ -127,3 +127,48 @@ public sealed class NativeBuffer
 {
     public IntPtr Address = new(42);
 }
+
+/// <summary>Optional fields, null or set.</summary>
+public sealed class Appointment
+{
+    public int? Room;
+    public DateTime? At;
+}
+
+/// <summary>A user struct held in a field.</summary>
+public sealed class PairHolder
+{
+    public Pair Pair;
+}
+
+/// <summary>A record holding a dictionary.</summary>
+public sealed record Inventory(string Name, Dictionary<string, int> Counts);
+
+/// <summary>A flags enum, shipped as a combination.</summary>
+[Flags]
+public enum Access
+{
+    None = 0,
+    Read = 1,
+    Write = 2,
+    Execute = 4,
+}
+
+/// <summary>Two fields that may hold the same list.</summary>
+public sealed class ListPair
+{
+    public List<int> First = [];
+    public List<int> Second = [];
+}
+
+/// <summary>Looks keys up in a collection where it is decoded: hash buckets copied from another process miss.</summary>
+public static class CollectionProbe
+{
+    public static bool[] Contains(object collection, object[] keys) => collection switch
+    {
+        System.Collections.IDictionary dictionary => [.. keys.Select(dictionary.Contains)],
+        ILookup<string, int> lookup => [.. keys.Select(k => lookup.Contains((string)k))],
+        ICollection<string> set => [.. keys.Select(k => set.Contains((string)k))],
+        _ => throw new ArgumentException("not a keyed collection: " + collection.GetType(), nameof(collection)),
+    };
+}
