@@ -1,6 +1,9 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace BatchPool.Codec;
 
@@ -11,12 +14,29 @@ namespace BatchPool.Codec;
 /// </summary>
 internal static class KeyedCollectionCodecs
 {
+    // Enumerable.ToLookup's result, internal to System.Linq.
+    private static readonly Type? LookupDefinition = typeof(Enumerable).Assembly.GetType("System.Linq.Lookup`2");
+
     /// <summary>The codec of <paramref name="type"/> when it is one of these collections, else null.</summary>
     public static ValueCodec? For(Type type)
     {
+        if (type == typeof(Hashtable))
+        {
+            return new HashtableCodec();
+        }
+
         if (!type.IsConstructedGenericType)
         {
             return null;
+        }
+
+        // ToLookup makes subclasses of Lookup<,> (e.g. CollectionLookup<,>): all are read back as whatever ToLookup makes.
+        for (var level = type; level is not null; level = level.BaseType)
+        {
+            if (level.IsConstructedGenericType && level.GetGenericTypeDefinition() == LookupDefinition)
+            {
+                return (ValueCodec)Activator.CreateInstance(typeof(LookupCodec<,>).MakeGenericType(level.GenericTypeArguments))!;
+            }
         }
 
         var definition = type.GetGenericTypeDefinition();
@@ -223,6 +243,76 @@ internal static class KeyedCollectionCodecs
             var set = builder.ToImmutable();
             reader.Fill(id, set);
             return set;
+        }
+    }
+
+    private sealed class HashtableCodec : ValueCodec
+    {
+        public override void Write(GraphWriter writer, object value)
+        {
+            var table = (Hashtable)value;
+            writer.Track(table);
+            writer.WriteObject(KeyComparer(table));
+            WireFormat.WriteVarUInt(writer.Stream, (uint)table.Count);
+            foreach (DictionaryEntry entry in table)
+            {
+                writer.WriteObject(entry.Key);
+                writer.WriteObject(entry.Value);
+            }
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var comparer = reader.ReadObject();
+            var table = comparer is null or IEqualityComparer
+                ? new Hashtable((IEqualityComparer?)comparer)
+                : throw new PayloadFormatException($"{comparer.GetType()} is not an equality comparer");
+            reader.Fill(id, table);
+            ReadEntries<object, object?>(reader, (key, item) => table[key] = item);
+            return table;
+        }
+
+        [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_keycomparer")]
+        private static extern ref IEqualityComparer? KeyComparer(Hashtable table);
+    }
+
+    /// <summary>An <see cref="ILookup{TKey,TElement}"/> from <c>ToLookup</c>: comparer, then each group's key and elements, in order.</summary>
+    private sealed class LookupCodec<TKey, TElement> : ValueCodec
+    {
+        private static readonly FieldInfo ComparerField = LookupDefinition!.MakeGenericType(typeof(TKey), typeof(TElement))
+            .GetField("_comparer", BindingFlags.Instance | BindingFlags.NonPublic)
+            ?? throw new MissingFieldException("System.Linq.Lookup`2", "_comparer");
+
+        public override void Write(GraphWriter writer, object value)
+        {
+            var lookup = (ILookup<TKey, TElement>)value;
+            writer.Track(lookup);
+            WriteComparer(writer, (IEqualityComparer<TKey>?)ComparerField.GetValue(lookup) ?? EqualityComparer<TKey>.Default);
+            WireFormat.WriteVarUInt(writer.Stream, (uint)lookup.Count);
+            foreach (var group in lookup)
+            {
+                writer.WriteObject(group.Key);
+                var elements = group.ToArray();
+                WriteItems(writer, elements.Length, elements);
+            }
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var comparer = ReadComparer<TKey>(reader);
+            var count = WireFormat.ReadCount(reader.Stream, 2);
+            var pairs = new List<KeyValuePair<TKey, TElement>>();
+            for (var i = 0; i < count; i++)
+            {
+                var key = Cast<TKey>(reader.ReadObject());
+                ReadItems<TElement>(reader, element => pairs.Add(new(key, element)));
+            }
+
+            var lookup = pairs.ToLookup(p => p.Key, p => p.Value, comparer);
+            reader.Fill(id, lookup);
+            return lookup;
         }
     }
 }

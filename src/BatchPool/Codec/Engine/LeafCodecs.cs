@@ -95,3 +95,44 @@ internal sealed class CultureCodec : ValueCodec
         }
     }
 }
+
+/// <summary>
+/// The framework's string comparers: the well-known ones (<see cref="WellKnownComparers"/>) by code, so that
+/// <c>StringComparer.OrdinalIgnoreCase</c> arrives as that very instance and a culture-aware one by culture name;
+/// any other field by field.
+/// </summary>
+internal sealed class StringComparerCodec(Type type) : ValueCodec
+{
+    private readonly FieldsCodec _fields = new(type);
+
+    public override void Write(GraphWriter writer, object value)
+    {
+        var code = WellKnownComparers.CodeOf((StringComparer)value, out var culture, out var options);
+        writer.Stream.WriteByte(code);
+        if (code == WellKnownComparers.Culture)
+        {
+            WireFormat.WriteString(writer.Stream, culture!.Name);
+            WireFormat.WriteInt32(writer.Stream, (int)options);
+        }
+        else if (code == WellKnownComparers.Shipped)
+        {
+            _fields.Write(writer, value);
+        }
+    }
+
+    public override object Read(GraphReader reader, Type type)
+    {
+        var code = WireFormat.ReadByte(reader.Stream);
+        if (code == WellKnownComparers.Shipped)
+        {
+            return _fields.Read(reader, type);
+        }
+
+        var comparer = code == WellKnownComparers.Culture
+            ? WellKnownComparers.Create(code, WireFormat.ReadString(reader.Stream), (CompareOptions)WireFormat.ReadInt32(reader.Stream))
+            : WellKnownComparers.Create(code, null, CompareOptions.None);
+        return comparer is not null && comparer.GetType() == type
+            ? comparer
+            : throw new PayloadFormatException($"comparer code {code} does not make a {type}");
+    }
+}

@@ -59,6 +59,11 @@ internal static class ValueCodecs
             return CultureCodec.Instance;
         }
 
+        if (typeof(StringComparer).IsAssignableFrom(type) && !AssemblyKind.IsUser(type.Assembly))
+        {
+            return new StringComparerCodec(type);
+        }
+
         return KeyedCollectionCodecs.For(type) ?? new FieldsCodec(type);
     }
 }
