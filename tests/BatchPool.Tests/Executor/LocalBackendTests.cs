@@ -33,6 +33,16 @@ public sealed class LocalBackendTests
     }
 
     [Fact]
+    public async Task A_lone_job_runs_in_the_worker_that_started_with_the_executor_and_no_other_worker_starts()
+    {
+        await using var two = new TestBackend(maxParallelJobs: 2);
+        using var bpe = new BatchPoolExecutor(backend: two.Backend);
+        // Submitted while the first worker boots: the idle slot must leave the job to it rather than start a second worker.
+        var ran = bpe.Submit(() => Environment.ProcessId).Result();
+        Assert.Equal([ran], WorkerProcessesServing(two.Root));
+    }
+
+        [Fact]
     public async Task A_job_cancelled_while_waiting_behind_a_running_one_never_runs()
     {
         await using var single = new TestBackend(maxParallelJobs: 1);
@@ -79,5 +89,29 @@ public sealed class LocalBackendTests
         var folder = storageBackend.FolderOf(kept);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "inputs"), "input", SearchOption.AllDirectories).Length);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "outputs"), "output", SearchOption.AllDirectories).Length);
+    }
+
+    /// <summary>The worker processes whose command line names this storage folder (the test process runs other tests' workers too).</summary>
+    private static int[] WorkerProcessesServing(string storageRoot) =>
+    [
+        .. Directory.GetDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ReadCommandLine(pid) is { } line && line.Contains("BatchPool.Worker", StringComparison.Ordinal) && line.Contains(storageRoot, StringComparison.Ordinal)),
+    ];
+
+    private static string? ReadCommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

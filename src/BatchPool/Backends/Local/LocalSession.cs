@@ -33,6 +33,9 @@ internal sealed class LocalSession : IBatchSession
     private readonly Lock _starting = new();
     private int _disposed;
 
+    // Slots whose worker (live, or the first one booting) has nothing in flight: they take the next jobs.
+    private int _idleWorkers;
+
     private readonly string _storageLocator;
     private readonly string _executorFolder;
 
@@ -43,6 +46,8 @@ internal sealed class LocalSession : IBatchSession
         _executorFolder = ExecutorLayout.For(options.ExecutorName).Folder;
         _parallelJobs = parallelJobs;
         CarriesPayloads = carriesPayloads;
+        // The first slot's worker counts as idle from the start: it is the one to take the first job while it boots.
+        _idleWorkers = 1;
         _slots = Enumerable.Range(0, parallelJobs).Select(slot => Task.Run(() => RunSlotAsync(slot))).ToArray();
     }
 
@@ -120,13 +125,29 @@ internal sealed class LocalSession : IBatchSession
         // Until a worker answered once it is still booting: it gets one job, not a share of the queue to sit on while
         // the other slots' workers run out of work.
         var answered = false;
+        var countedIdle = slot == 0;
         try
         {
             while (true)
             {
-                if (inFlight.Count == 0 && _resend.IsEmpty && !await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+                if (inFlight.Count == 0 && _resend.IsEmpty)
                 {
-                    return;
+                    if (!countedIdle && process is { HasExited: false, KilledOnPurpose: false })
+                    {
+                        countedIdle = true;
+                        Interlocked.Increment(ref _idleWorkers);
+                    }
+                    if (!await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                    // A slot without a worker leaves the queue to idle workers while they can take all of it: starting a
+                    // process costs more than the job, and would slow the idle worker's own boot on a busy machine.
+                    if (process is null && Volatile.Read(ref _idleWorkers) is > 0 and var idle && _queue.Reader.Count <= idle)
+                    {
+                        await Task.Delay(1, _closing.Token).ConfigureAwait(false);
+                        continue;
+                    }
                 }
                 // A killed or dead worker is replaced only once every job sent to it is accounted for: its death is read
                 // below as the head job's outcome, and the jobs behind it are sent again.
@@ -185,6 +206,11 @@ internal sealed class LocalSession : IBatchSession
                         break;
                     }
                 }
+                if (countedIdle)
+                {
+                    countedIdle = false;
+                    Interlocked.Decrement(ref _idleWorkers);
+                }
                 if (inFlight.Count == 0)
                 {
                     continue;
@@ -228,6 +254,10 @@ internal sealed class LocalSession : IBatchSession
         }
         finally
         {
+            if (countedIdle)
+            {
+                Interlocked.Decrement(ref _idleWorkers);
+            }
             foreach (var unanswered in inFlight)
             {
                 unanswered.Job.ReportEnded(ShutDownBeforeStart);
