@@ -42,7 +42,7 @@ public sealed class LocalBackendTests
         Assert.Equal([ran], WorkerProcessesServing(two.Root));
     }
 
-        [Fact]
+    [Fact]
     public async Task A_job_cancelled_while_waiting_behind_a_running_one_never_runs()
     {
         await using var single = new TestBackend(maxParallelJobs: 1);
