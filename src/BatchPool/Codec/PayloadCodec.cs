@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -17,6 +18,10 @@ internal sealed class PayloadCodec
     private const int ParallelMacBytes = 4 * 1024 * 1024;
 
     private readonly byte[] _key;
+
+    // HMAC contexts with the key already set up, reused: OpenSSL's one-shot HMAC sets up a context per call, which costs
+    // more than hashing a small payload.
+    private readonly ConcurrentBag<IncrementalHash> _macs = [];
     private readonly GraphInspector _inspector = new();
     private readonly IObjectGraphEngine _engine;
 
@@ -50,7 +55,7 @@ internal sealed class PayloadCodec
 
         // BatchPool itself is pinned too (last, after the user's): a worker of another BatchPool build says so plainly.
         IReadOnlyList<Assembly> assemblies = [.. inspection.UserAssemblies, AssemblyKind.Library];
-        var names = assemblies.Select(a => Encoding.UTF8.GetBytes(a.GetName().Name ?? string.Empty)).ToArray();
+        var names = assemblies.Select(a => AssemblyIdentity.Of(a).Utf8Name).ToArray();
         var headerLength = PayloadLayout.FixedHeaderLength + names.Sum(n => 1 + n.Length + 16) + 4 + 4 + (8 * blobs.Count);
         var total = headerLength + body.Length + blobs.TotalBytes + PayloadLayout.MacLength;
         if (total > Array.MaxLength)
@@ -74,7 +79,7 @@ internal sealed class PayloadCodec
             span[offset++] = checked((byte)names[i].Length);
             names[i].CopyTo(span[offset..]);
             offset += names[i].Length;
-            assemblies[i].ManifestModule.ModuleVersionId.TryWriteBytes(span[offset..]);
+            AssemblyIdentity.Of(assemblies[i]).BuildId.TryWriteBytes(span[offset..]);
             offset += 16;
         }
 
@@ -99,7 +104,7 @@ internal sealed class PayloadCodec
                 offset += bytes.Length;
             }
 
-            HMACSHA256.HashData(_key, span[..offset], span[offset..]);
+            ComputeMac(span[..offset], span[offset..]);
         }
         else
         {
@@ -181,14 +186,16 @@ internal sealed class PayloadCodec
         var macStart = payload.Length - PayloadLayout.MacLength;
         var mac = Task.Run(() =>
         {
-            using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+            var hmac = RentMac();
             hmac.AppendData(payload, 0, blobStart);
             for (var i = 0; i < blobs.Count; i++)
             {
                 hmac.AppendData(blobs.BytesOf(i));
             }
 
-            return hmac.GetHashAndReset();
+            var hash = hmac.GetHashAndReset();
+            _macs.Add(hmac);
+            return hash;
         });
         var offset = blobStart;
         for (var i = 0; i < blobs.Count; i++)
@@ -200,6 +207,17 @@ internal sealed class PayloadCodec
 
         mac.GetAwaiter().GetResult().CopyTo(payload, macStart);
     }
+
+    private void ComputeMac(ReadOnlySpan<byte> data, Span<byte> mac)
+    {
+        var hmac = RentMac();
+        hmac.AppendData(data);
+        hmac.GetHashAndReset(mac);
+        _macs.Add(hmac);
+    }
+
+    private IncrementalHash RentMac() =>
+        _macs.TryTake(out var hmac) ? hmac : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
 
     private int Authenticate(ReadOnlySpan<byte> span, PayloadKind expectedKind)
     {
@@ -242,7 +260,7 @@ internal sealed class PayloadCodec
 
         var authenticLength = span.Length - PayloadLayout.MacLength;
         Span<byte> mac = stackalloc byte[PayloadLayout.MacLength];
-        HMACSHA256.HashData(_key, span[..authenticLength], mac);
+        ComputeMac(span[..authenticLength], mac);
         if (!CryptographicOperations.FixedTimeEquals(mac, span[authenticLength..]))
         {
             throw new InvalidPayloadException(
@@ -270,7 +288,7 @@ internal sealed class PayloadCodec
                 (resolver.LoadFailureOf(name) is { } failure ? $": {(failure.InnerException ?? failure).Message}" : ""));
         }
 
-        var readerBuild = loaded.ManifestModule.ModuleVersionId;
+        var readerBuild = AssemblyIdentity.Of(loaded).BuildId;
         if (readerBuild != writerBuild)
         {
             var location = string.IsNullOrEmpty(loaded.Location) ? "memory" : loaded.Location;

@@ -17,6 +17,7 @@ internal sealed class TypeResolver
     private readonly ConcurrentDictionary<string, Exception> _loadFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(Assembly Assembly, string Name), Type> _types = new();
     private readonly ConcurrentDictionary<(Type Type, int Token), MethodInfo> _methods = new();
+    private readonly ConcurrentDictionary<GenericInstance, Type> _generics = new();
 
     private TypeResolver(AssemblyLoadContext context)
     {
@@ -87,4 +88,46 @@ internal sealed class TypeResolver
             ? (MethodInfo)key.Type.GetMemberWithSameMetadataDefinitionAs(definition)
             : definition;
     });
+
+    /// <summary><see cref="Type.MakeGenericType"/>, cached: it is a slow call, and a map's payloads name the same types again and again.</summary>
+    public Type MakeGenericType(Type definition, Type[] arguments)
+    {
+        var key = new GenericInstance(definition, arguments);
+        if (_generics.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        try
+        {
+            return _generics.GetOrAdd(key, definition.MakeGenericType(arguments));
+        }
+        catch (ArgumentException)
+        {
+            // Constraint violation: only a forged payload can name this.
+            throw new PayloadFormatException($"{definition} over [{string.Join(", ", arguments.Select(a => a.ToString()))}] is not a valid generic instantiation");
+        }
+    }
+
+    private readonly struct GenericInstance(Type definition, Type[] arguments) : IEquatable<GenericInstance>
+    {
+        private readonly Type _definition = definition;
+        private readonly Type[] _arguments = arguments;
+
+        public bool Equals(GenericInstance other) => _definition == other._definition && _arguments.AsSpan().SequenceEqual(other._arguments);
+
+        public override bool Equals(object? obj) => obj is GenericInstance other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(_definition);
+            foreach (var argument in _arguments)
+            {
+                hash.Add(argument);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
 }

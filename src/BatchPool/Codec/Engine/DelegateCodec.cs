@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
@@ -9,6 +10,10 @@ namespace BatchPool.Codec;
 internal sealed class DelegateCodec : ValueCodec
 {
     public static readonly DelegateCodec Instance = new();
+
+    // Delegates without state (a static method, or a lambda on the compiler's stateless singleton) are immutable and
+    // equal whoever reads them: one instance each, as the compiler itself caches them. Creating one is a slow call.
+    private static readonly ConcurrentDictionary<(Type Type, MethodInfo Method, byte Kind), Delegate> Stateless = new();
 
     private const byte SingleCast = 0;
     private const byte MultiCast = 1;
@@ -132,12 +137,10 @@ internal sealed class DelegateCodec : ValueCodec
         switch (kind)
         {
             case NoTarget:
-                result = Create(type, null, method);
-                break;
             case Singleton:
-                var field = ClosureTargets.SingletonField(method.DeclaringType!)
-                            ?? throw new PayloadFormatException($"{method.DeclaringType} has no stateless lambda instance");
-                result = Create(type, field.GetValue(null), method);
+                result = Stateless.GetOrAdd((type, method, kind), static key => key.Kind == NoTarget
+                    ? Create(key.Type, null, key.Method)
+                    : Create(key.Type, SingletonOf(key.Method), key.Method));
                 break;
             case SeenTarget:
                 result = Create(type, reader.GetObject((uint)WireFormat.ReadInt32(stream)), method);
@@ -184,6 +187,10 @@ internal sealed class DelegateCodec : ValueCodec
         reader.Track(created);
         return created;
     }
+
+    private static object SingletonOf(MethodInfo method) =>
+        (ClosureTargets.SingletonField(method.DeclaringType!) ?? throw new PayloadFormatException($"{method.DeclaringType} has no stateless lambda instance"))
+            .GetValue(null)!;
 
     private static Delegate Create(Type type, object? target, MethodInfo method)
     {

@@ -64,7 +64,7 @@ internal static class TypeRefs
         else
         {
             stream.WriteByte(Named);
-            WireFormat.WriteString(stream, type.Assembly.GetName().Name);
+            WireFormat.WriteString(stream, AssemblyIdentity.Of(type.Assembly).SimpleName);
             WireFormat.WriteString(stream, type.FullName);
         }
 
@@ -90,7 +90,7 @@ internal static class TypeRefs
                 {
                     var index = WireFormat.ReadVarUInt(stream);
                     return index < (uint)WellKnown.Length
-                        ? new ResolvedType(WellKnown[index], WellKnown[index].FullName!)
+                        ? new ResolvedType(WellKnown[index], null)
                         : index - (uint)WellKnown.Length < (uint)reader.ReadTypes.Count
                         ? reader.ReadTypes[(int)(index - (uint)WellKnown.Length)]
                         : throw new PayloadFormatException($"type reference {index} points nowhere");
@@ -114,21 +114,14 @@ internal static class TypeRefs
                         arguments[i] = Read(reader, depth + 1);
                     }
 
-                    var name = $"{definition.Name}[{string.Join(", ", arguments.Select(a => $"[{a.Name}]"))}]";
                     Type? type = null;
                     if (definition.Type is { IsGenericTypeDefinition: true } d && arguments.All(a => a.Type is not null) && d.GetGenericArguments().Length == count)
                     {
-                        try
-                        {
-                            type = d.MakeGenericType(arguments.Select(a => a.Type!).ToArray());
-                        }
-                        catch (ArgumentException)
-                        {
-                            // Constraint violation: only a forged payload can name this.
-                            throw new PayloadFormatException($"{name} is not a valid generic instantiation");
-                        }
+                        type = reader.Resolver.MakeGenericType(d, [.. arguments.Select(a => a.Type!)]);
                     }
 
+                    // The name is for messages about a type this process cannot load.
+                    var name = type is null ? $"{definition.Name}[{string.Join(", ", arguments.Select(a => $"[{a.Name}]"))}]" : null;
                     result = new ResolvedType(type, name);
                     break;
                 }
@@ -136,7 +129,7 @@ internal static class TypeRefs
             case Vector:
                 {
                     var element = Read(reader, depth + 1);
-                    result = new ResolvedType(element.Type?.MakeArrayType(), element.Name + "[]");
+                    result = element.Type is { } elementType ? new ResolvedType(elementType.MakeArrayType(), null) : new ResolvedType(null, element.Name + "[]");
                     break;
                 }
 
@@ -149,7 +142,9 @@ internal static class TypeRefs
                         throw new PayloadFormatException($"array rank {rank} is invalid");
                     }
 
-                    result = new ResolvedType(element.Type?.MakeArrayType(rank), $"{element.Name}[{new string(',', rank - 1)}]");
+                    result = element.Type is { } elementType
+                        ? new ResolvedType(elementType.MakeArrayType(rank), null)
+                        : new ResolvedType(null, $"{element.Name}[{new string(',', rank - 1)}]");
                     break;
                 }
 

@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text;
+
+namespace BatchPool.Codec;
+
+/// <summary>
+/// An assembly's simple name and build id (MVID), computed once per assembly: <see cref="Assembly.GetName()"/> builds a
+/// new <see cref="AssemblyName"/> on every call, and every payload names its assemblies.
+/// </summary>
+internal sealed class AssemblyIdentity
+{
+    private static readonly ConcurrentDictionary<Assembly, AssemblyIdentity> Identities = new();
+
+    private AssemblyIdentity(Assembly assembly)
+    {
+        SimpleName = assembly.GetName().Name ?? string.Empty;
+        Utf8Name = Encoding.UTF8.GetBytes(SimpleName);
+        BuildId = assembly.ManifestModule.ModuleVersionId;
+    }
+
+    public string SimpleName { get; }
+
+    public byte[] Utf8Name { get; }
+
+    /// <summary>The module version id of the assembly's manifest module: any rebuild with a change changes it.</summary>
+    public Guid BuildId { get; }
+
+    public static AssemblyIdentity Of(Assembly assembly) =>
+        Identities.TryGetValue(assembly, out var identity) ? identity : Identities.GetOrAdd(assembly, static a => new AssemblyIdentity(a));
+}
