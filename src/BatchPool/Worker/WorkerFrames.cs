@@ -73,6 +73,7 @@ internal static class WorkerFrames
         return (Encoding.UTF8.GetString(text).Split('\t'), input, (flags & AnnounceStartFlag) != 0);
     }
 
+    /// <summary>Writes a reply; the caller flushes (a job's end and the next one's start go out in one write).</summary>
     public static async Task WriteReplyAsync(Stream stream, int exitCode, ReadOnlyMemory<byte> output)
     {
         var copied = output.Length <= CopiedInputLimit ? output.Length : 0;
@@ -84,7 +85,6 @@ internal static class WorkerFrames
             output.Span[..copied].CopyTo(frame.AsSpan(8));
             await stream.WriteAsync(frame.AsMemory(0, 8 + copied)).ConfigureAwait(false);
             await stream.WriteAsync(output[copied..]).ConfigureAwait(false);
-            await stream.FlushAsync().ConfigureAwait(false);
         }
         finally
         {

@@ -50,7 +50,7 @@ internal static class WorkerHost
     private static async Task<int> ServeAsync(string[] arguments, TextWriter log)
     {
         // Standard output carries the protocol alone: what user code prints goes to the log.
-        var replies = Console.OpenStandardOutput();
+        var replies = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
         Console.SetOut(log);
         var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
         if (WorkerFrames.ReadSecret(requests) is not { Length: > 0 } secret)
@@ -62,7 +62,8 @@ internal static class WorkerHost
         // Read requests on a thread of their own: the client may send the next job while this one runs, and when it goes
         // away (it closes our input, or dies) the worker stops at once, even in the middle of a job that would run forever.
         // A "cancel CALL" request names a job sent earlier that must not start.
-        var jobs = Channel.CreateUnbounded<(string[] Arguments, byte[] Input, bool AnnounceStart)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // A channel that can count its queue (see the reply flushes below).
+        var jobs = Channel.CreateUnbounded<(string[] Arguments, byte[] Input, bool AnnounceStart)>();
         var cancelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var reader = new Thread(() =>
         {
@@ -108,10 +109,17 @@ internal static class WorkerHost
                     // Say so before starting: a client that cancelled the job meanwhile then knows to stop this process.
                     await WorkerFrames.WriteReplyAsync(replies, WorkerProtocol.JobStarted, default).ConfigureAwait(false);
                 }
+                // The previous job's reply and this start notice leave in one write, before the job runs.
+                await replies.FlushAsync().ConfigureAwait(false);
                 result = await runner.RunAsync(request, input).ConfigureAwait(false);
             }
             await log.FlushAsync().ConfigureAwait(false);
             await WorkerFrames.WriteReplyAsync(replies, result.ExitCode, result.Output).ConfigureAwait(false);
+            if (jobs.Reader.Count == 0)
+            {
+                // Nothing is queued behind it: the client hears now (else it hears with the next job's start).
+                await replies.FlushAsync().ConfigureAwait(false);
+            }
         }
         return 0;
     }

@@ -126,6 +126,7 @@ internal sealed class LocalSession : IBatchSession
         // the other slots' workers run out of work.
         var answered = false;
         var countedIdle = slot == 0;
+        var unflushed = false;
         try
         {
             while (true)
@@ -201,10 +202,17 @@ internal sealed class LocalSession : IBatchSession
                         }
                     }
                     inFlight.Enqueue(queued);
-                    if (!await worker.SendAsync(queued.WorkerArguments, queued.Input, announceStart).ConfigureAwait(false))
+                    // The jobs sent ahead together go out in one write; the first one at once, its worker may be idle.
+                    if (!await worker.SendAsync(queued.WorkerArguments, queued.Input, announceStart, flush: !announceStart).ConfigureAwait(false))
                     {
                         break;
                     }
+                    unflushed = announceStart;
+                }
+                if (unflushed)
+                {
+                    unflushed = false;
+                    await worker.FlushAsync().ConfigureAwait(false);
                 }
                 if (countedIdle)
                 {

@@ -22,7 +22,8 @@ internal sealed class LocalWorkerProcess : IDisposable
     private LocalWorkerProcess(Process process)
     {
         _process = process;
-        _requests = process.StandardInput.BaseStream;
+        // Jobs sent ahead together leave in one write (see SendAsync).
+        _requests = new BufferedStream(process.StandardInput.BaseStream, 1 << 16);
         // Replies of jobs sent ahead arrive back to back: read them in large pieces.
         _replies = new BufferedStream(process.StandardOutput.BaseStream, 1 << 16);
     }
@@ -78,11 +79,15 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// <param name="workerArguments">The job's <c>run</c> arguments.</param>
     /// <param name="input">The job's input, or empty when it is in storage.</param>
     /// <param name="announceStart">Whether the worker must say when it starts the job (it is queued behind another).</param>
-    public Task<bool> SendAsync(IReadOnlyList<string> workerArguments, ReadOnlyMemory<byte> input, bool announceStart) =>
-        WriteAsync(workerArguments, input, announceStart);
+    /// <param name="flush">Whether to send it now; else it leaves with the next request sent with a flush, or <see cref="FlushAsync"/>.</param>
+    public Task<bool> SendAsync(IReadOnlyList<string> workerArguments, ReadOnlyMemory<byte> input, bool announceStart, bool flush = true) =>
+        WriteAsync(workerArguments, input, announceStart, flush);
+
+    /// <summary>Sends the requests written without a flush; false when the worker is gone.</summary>
+    public Task<bool> FlushAsync() => WriteAsync(null, default, announceStart: false, flush: true);
 
     /// <summary>Asks the worker not to start a job it was sent; a job already running is not stopped by this.</summary>
-    public Task SkipAsync(string callName) => WriteAsync([WorkerProtocol.CancelCommand, callName], default, announceStart: false);
+    public Task SkipAsync(string callName) => WriteAsync([WorkerProtocol.CancelCommand, callName], default, announceStart: false, flush: true);
 
     /// <summary>
     /// The next word from the worker about the oldest job sent and not yet answered: that it starts, or how it ended, or
@@ -119,14 +124,20 @@ internal sealed class LocalWorkerProcess : IDisposable
     }
 
     /// <summary>Writes one request; false when the worker is gone (its next reply then says how it ended).</summary>
-    private async Task<bool> WriteAsync(IReadOnlyList<string> arguments, ReadOnlyMemory<byte> input, bool announceStart)
+    private async Task<bool> WriteAsync(IReadOnlyList<string>? arguments, ReadOnlyMemory<byte> input, bool announceStart, bool flush)
     {
         // Jobs and skips come from different threads; frames must not interleave.
         await _writing.WaitAsync().ConfigureAwait(false);
         try
         {
-            WorkerFrames.WriteRequest(_requests, arguments, input.Span, announceStart);
-            await _requests.FlushAsync().ConfigureAwait(false);
+            if (arguments is not null)
+            {
+                WorkerFrames.WriteRequest(_requests, arguments, input.Span, announceStart);
+            }
+            if (flush)
+            {
+                await _requests.FlushAsync().ConfigureAwait(false);
+            }
             return true;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
