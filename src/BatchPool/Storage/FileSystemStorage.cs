@@ -58,14 +58,30 @@ public sealed class FileSystemStorage : IBatchStorage
         ValueTask.FromResult(File.Exists(PathOf(key)));
 
     /// <inheritdoc />
-    public ValueTask DeleteFolderAsync(string prefix, CancellationToken cancellationToken = default)
+    public async ValueTask DeleteFolderAsync(string prefix, CancellationToken cancellationToken = default)
     {
         var path = PathOf(prefix.TrimEnd('/'));
-        if (Directory.Exists(path))
+        // A process that was just killed (a cancelled job's) can still have a file write in flight, which makes the
+        // recursive delete find the folder not empty: it is tried again for a little while.
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.Delete(path, recursive: true);
+            try
+            {
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
         }
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>The absolute path of the file that holds <paramref name="key"/> (or of the folder, for a prefix).</summary>
