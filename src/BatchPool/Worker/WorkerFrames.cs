@@ -73,23 +73,18 @@ internal static class WorkerFrames
         return (Encoding.UTF8.GetString(text).Split('\t'), input, (flags & AnnounceStartFlag) != 0);
     }
 
-    /// <summary>Writes a reply; the caller flushes (a job's end and the next one's start go out in one write).</summary>
-    public static async Task WriteReplyAsync(Stream stream, int exitCode, ReadOnlyMemory<byte> output)
+    /// <summary>
+    /// Writes a reply; the caller flushes (a job's end and the next one's start go out in one write). Synchronous: a
+    /// pipe write returns at once unless the client stops reading, and an asynchronous write to standard output would
+    /// hand every reply to another thread.
+    /// </summary>
+    public static void WriteReply(Stream stream, int exitCode, ReadOnlySpan<byte> output)
     {
-        var copied = output.Length <= CopiedInputLimit ? output.Length : 0;
-        var frame = ArrayPool<byte>.Shared.Rent(8 + copied);
-        try
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(frame, exitCode);
-            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), (uint)output.Length);
-            output.Span[..copied].CopyTo(frame.AsSpan(8));
-            await stream.WriteAsync(frame.AsMemory(0, 8 + copied)).ConfigureAwait(false);
-            await stream.WriteAsync(output[copied..]).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-        }
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(header, exitCode);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)output.Length);
+        stream.Write(header);
+        stream.Write(output);
     }
 
     /// <summary>Reads one reply, or null when the stream ended (the worker died).</summary>

@@ -107,18 +107,18 @@ internal static class WorkerHost
                 if (announceStart)
                 {
                     // Say so before starting: a client that cancelled the job meanwhile then knows to stop this process.
-                    await WorkerFrames.WriteReplyAsync(replies, WorkerProtocol.JobStarted, default).ConfigureAwait(false);
+                    WorkerFrames.WriteReply(replies, WorkerProtocol.JobStarted, default);
                 }
                 // The previous job's reply and this start notice leave in one write, before the job runs.
-                await replies.FlushAsync().ConfigureAwait(false);
+                replies.Flush();
                 result = await runner.RunAsync(request, input).ConfigureAwait(false);
             }
-            await log.FlushAsync().ConfigureAwait(false);
-            await WorkerFrames.WriteReplyAsync(replies, result.ExitCode, result.Output).ConfigureAwait(false);
+            log.Flush();
+            WorkerFrames.WriteReply(replies, result.ExitCode, result.Output);
             if (jobs.Reader.Count == 0)
             {
                 // Nothing is queued behind it: the client hears now (else it hears with the next job's start).
-                await replies.FlushAsync().ConfigureAwait(false);
+                replies.Flush();
             }
         }
         return 0;

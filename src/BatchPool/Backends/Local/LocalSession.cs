@@ -142,12 +142,21 @@ internal sealed class LocalSession : IBatchSession
                     {
                         return;
                     }
-                    // A slot without a worker leaves the queue to idle workers while they can take all of it: starting a
-                    // process costs more than the job, and would slow the idle worker's own boot on a busy machine.
-                    if (process is null && Volatile.Read(ref _idleWorkers) is > 0 and var idle && _queue.Reader.Count <= idle)
+                    if (process is null or { HasExited: true } or { KilledOnPurpose: true })
                     {
-                        await Task.Delay(1, _closing.Token).ConfigureAwait(false);
-                        continue;
+                        // A slot without a worker starts one only for a job no other slot takes: another slot may have
+                        // taken it since the wake-up, and idle workers get the queue while they can take all of it
+                        // (starting a process costs more than a job, and slows the idle worker's boot on a busy machine).
+                        var queued = _queue.Reader.Count;
+                        if (queued == 0 && _resend.IsEmpty)
+                        {
+                            continue;
+                        }
+                        if (Volatile.Read(ref _idleWorkers) is > 0 and var idle && queued <= idle)
+                        {
+                            await Task.Delay(1, _closing.Token).ConfigureAwait(false);
+                            continue;
+                        }
                     }
                 }
                 // A killed or dead worker is replaced only once every job sent to it is accounted for: its death is read
