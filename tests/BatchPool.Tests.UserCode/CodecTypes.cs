@@ -161,6 +161,29 @@ public sealed class ListPair
     public List<int> Second = [];
 }
 
+/// <summary>A user's dictionary type: a case-insensitive <see cref="Dictionary{TKey,TValue}"/> with a field of its own.</summary>
+public sealed class WordCounts : Dictionary<string, int>
+{
+    public WordCounts()
+        : base(StringComparer.OrdinalIgnoreCase)
+    {
+    }
+
+    public string? Source { get; set; }
+}
+
+/// <summary>A user's dictionary type keyed by records, whose hash codes (of their strings) differ between processes.</summary>
+public sealed class PointIndex : Dictionary<object, string>
+{
+    public int Revision { get; set; }
+}
+
+/// <summary>A user's set type with a field of its own.</summary>
+public sealed class TagSet : HashSet<string>
+{
+    public int Version { get; set; }
+}
+
 /// <summary>Looks keys up in a collection where it is decoded: hash buckets copied from another process miss.</summary>
 public static class CollectionProbe
 {

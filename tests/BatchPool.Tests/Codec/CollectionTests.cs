@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Dynamic;
 using System.Globalization;
@@ -54,8 +55,32 @@ public sealed class CollectionProbeFixture : IDisposable
 
         var concurrent = new ConcurrentDictionary<string, int>(words.Select(w => KeyValuePair.Create(w, w.Length)));
         var concurrentIgnoreCase = new ConcurrentDictionary<string, int>(words.Select(w => KeyValuePair.Create(w, w.Length)), StringComparer.OrdinalIgnoreCase);
+        var wordCounts = new WordCounts { Source = "words" };
+        var tags = new TagSet { Version = 3 };
+        foreach (var word in words)
+        {
+            wordCounts[word] = word.Length;
+            tags.Add(word);
+        }
+
+        var pointIndex = new PointIndex { Revision = 2 };
+        foreach (var word in words)
+        {
+            pointIndex[new Point(word.Length, 0, word)] = word;
+        }
+
+        object[] pointKeys = [new Point(5, 0, "word7"), new Point(6, 0, "word39"), new Point(5, 0, "WORD7"), new Point(1, 0, "absent")];
         return new()
         {
+            ["userDictionarySubclassWithRecordKeys"] = (pointIndex, pointKeys),
+            ["orderedDictionaryWithRecordKeys"] = (new OrderedDictionary<object, string>(words.Select(w => KeyValuePair.Create((object)new Point(w.Length, 0, w), w))), pointKeys),
+            ["frozenDictionaryWithRecordKeys"] = (words.ToFrozenDictionary(w => (object)new Point(w.Length, 0, w), w => w), pointKeys),
+            ["userDictionarySubclass"] = (wordCounts, keys),
+            ["userHashSetSubclass"] = (tags, keys),
+            ["orderedDictionary"] = (new OrderedDictionary<string, int>(words.Select(w => KeyValuePair.Create(w, w.Length))), keys),
+            ["frozenDictionary"] = (words.ToFrozenDictionary(w => w, w => w.Length), keys),
+            ["frozenDictionaryIgnoreCase"] = (words.ToFrozenDictionary(w => w, w => w.Length, StringComparer.OrdinalIgnoreCase), keys),
+            ["frozenSet"] = (words.ToFrozenSet(), keys),
             ["hashtable"] = (hashtable, keys),
             ["concurrentDictionary"] = (concurrent, keys),
             ["concurrentDictionaryIgnoreCase"] = (concurrentIgnoreCase, keys),
@@ -659,5 +684,56 @@ public class CollectionTests(CollectionProbeFixture probes) : IClassFixture<Coll
         var outcome = Assert.Single(probes.Host.Decoded(name).Outcomes);
         Assert.Null(outcome.Error);
         Assert.Equal(CollectionProbe.Contains(collection, keys), Assert.IsType<bool[]>(outcome.Value));
+    }
+
+    [Fact]
+    public void A_user_dictionary_type_keeps_its_type_comparer_entries_and_fields()
+    {
+        var counts = new WordCounts { Source = "text" };
+        counts["Apple"] = 2;
+        counts["pear"] = 1;
+        var decoded = RoundTrip(counts);
+        Assert.IsType<WordCounts>(decoded);
+        Assert.Equal("text", decoded.Source);
+        Assert.Same(StringComparer.OrdinalIgnoreCase, decoded.Comparer);
+        Assert.Equal(2, decoded["APPLE"]);
+        Assert.Equal(["Apple", "pear"], decoded.Keys);
+    }
+
+    [Fact]
+    public void A_user_set_type_keeps_its_type_entries_and_fields()
+    {
+        var tags = new TagSet { Version = 7 };
+        tags.Add("b");
+        tags.Add("a");
+        var decoded = RoundTrip(tags);
+        Assert.IsType<TagSet>(decoded);
+        Assert.Equal(7, decoded.Version);
+        Assert.Equal(["b", "a"], decoded);
+    }
+
+    [Fact]
+    public void Ordered_dictionary_keeps_its_order_and_comparer()
+    {
+        var ordered = new OrderedDictionary<string, int>(StringComparer.OrdinalIgnoreCase) { ["b"] = 2, ["a"] = 1, ["c"] = 3 };
+        ordered.Remove("a");
+        ordered.Insert(0, "z", 26);
+        var decoded = RoundTrip(ordered);
+        Assert.Equal(["z", "b", "c"], decoded.Keys);
+        Assert.Equal(2, decoded["B"]);
+        Assert.Same(StringComparer.OrdinalIgnoreCase, decoded.Comparer);
+    }
+
+    [Fact]
+    public void Frozen_dictionary_and_set_keep_entries_and_comparer()
+    {
+        var frozen = new Dictionary<string, int> { ["One"] = 1, ["Two"] = 2 }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        var decoded = RoundTrip(frozen);
+        Assert.Equal(2, decoded["two"]);
+        Assert.Equal(2, decoded.Count);
+        Assert.Same(StringComparer.OrdinalIgnoreCase, decoded.Comparer);
+        var set = RoundTrip(new[] { 3, 1, 2 }.ToFrozenSet());
+        Assert.Contains(2, (IReadOnlySet<int>)set);
+        Assert.Equal(3, set.Count);
     }
 }

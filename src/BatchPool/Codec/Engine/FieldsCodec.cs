@@ -17,10 +17,12 @@ internal sealed class FieldsCodec : ValueCodec
     // Per field: null for a tagged value, StringField for text, else the codec of the field's value type.
     private readonly ValueCodec?[] _fixedCodecs;
 
-    public FieldsCodec(Type type)
+    /// <param name="type">The type.</param>
+    /// <param name="stopAt">A base type whose fields another codec writes (a collection's), or null.</param>
+    public FieldsCodec(Type type, Type? stopAt = null)
     {
         _isClass = !type.IsValueType;
-        _fields = CopiedFields.Of(type);
+        _fields = CopiedFields.Of(type, stopAt);
         _fieldTypes = [.. _fields.Select(f => f.FieldType)];
         _fixedCodecs = [.. _fieldTypes.Select(t =>
             t == typeof(string) ? StringField

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Reflection;
@@ -17,7 +18,10 @@ internal static class KeyedCollectionCodecs
     // Enumerable.ToLookup's result, internal to System.Linq.
     private static readonly Type? LookupDefinition = typeof(Enumerable).Assembly.GetType("System.Linq.Lookup`2");
 
-    /// <summary>The codec of <paramref name="type"/> when it is one of these collections, else null.</summary>
+    /// <summary>
+    /// The codec of <paramref name="type"/> when it is one of these collections or derives from one (a user's
+    /// <c>class Index : Dictionary&lt;string, int&gt;</c> keeps its type and its own fields), else null.
+    /// </summary>
     public static ValueCodec? For(Type type)
     {
         if (type == typeof(Hashtable))
@@ -25,28 +29,39 @@ internal static class KeyedCollectionCodecs
             return new HashtableCodec();
         }
 
-        if (!type.IsConstructedGenericType)
-        {
-            return null;
-        }
-
-        // ToLookup makes subclasses of Lookup<,> (e.g. CollectionLookup<,>): all are read back as whatever ToLookup makes.
         for (var level = type; level is not null; level = level.BaseType)
         {
-            if (level.IsConstructedGenericType && level.GetGenericTypeDefinition() == LookupDefinition)
+            if (!level.IsConstructedGenericType)
             {
-                return (ValueCodec)Activator.CreateInstance(typeof(LookupCodec<,>).MakeGenericType(level.GenericTypeArguments))!;
+                continue;
+            }
+
+            var definition = level.GetGenericTypeDefinition();
+            var codec = definition == typeof(Dictionary<,>) ? typeof(DictionaryCodec<,>)
+                : definition == typeof(HashSet<>) ? typeof(HashSetCodec<>)
+                : definition == typeof(OrderedDictionary<,>) ? typeof(OrderedDictionaryCodec<,>)
+                : definition == typeof(ConcurrentDictionary<,>) ? typeof(ConcurrentDictionaryCodec<,>)
+                : definition == typeof(ImmutableDictionary<,>) ? typeof(ImmutableDictionaryCodec<,>)
+                : definition == typeof(ImmutableHashSet<>) ? typeof(ImmutableHashSetCodec<>)
+                // Frozen collections and ToLookup's lookups are internal subclasses chosen by their contents: read back as
+                // whatever the factory makes of the same entries and comparer.
+                : definition == typeof(FrozenDictionary<,>) ? typeof(FrozenDictionaryCodec<,>)
+                : definition == typeof(FrozenSet<>) ? typeof(FrozenSetCodec<>)
+                : definition == LookupDefinition ? typeof(LookupCodec<,>)
+                : null;
+            if (codec is not null)
+            {
+                // The mutable ones can be derived from (a user's subclass keeps its type and fields); the others are
+                // sealed, or have internal subclasses that are rebuilt, not copied.
+                var derivable = definition == typeof(Dictionary<,>) || definition == typeof(HashSet<>)
+                                || definition == typeof(OrderedDictionary<,>) || definition == typeof(ConcurrentDictionary<,>);
+                return (ValueCodec)(derivable
+                    ? Activator.CreateInstance(codec.MakeGenericType(level.GenericTypeArguments), type)!
+                    : Activator.CreateInstance(codec.MakeGenericType(level.GenericTypeArguments))!);
             }
         }
 
-        var definition = type.GetGenericTypeDefinition();
-        var codec = definition == typeof(Dictionary<,>) ? typeof(DictionaryCodec<,>)
-            : definition == typeof(HashSet<>) ? typeof(HashSetCodec<>)
-            : definition == typeof(ConcurrentDictionary<,>) ? typeof(ConcurrentDictionaryCodec<,>)
-            : definition == typeof(ImmutableDictionary<,>) ? typeof(ImmutableDictionaryCodec<,>)
-            : definition == typeof(ImmutableHashSet<>) ? typeof(ImmutableHashSetCodec<>)
-            : null;
-        return codec is null ? null : (ValueCodec)Activator.CreateInstance(codec.MakeGenericType(type.GenericTypeArguments))!;
+        return null;
     }
 
     private static void WriteComparer<T>(GraphWriter writer, IEqualityComparer<T> comparer)
@@ -138,12 +153,116 @@ internal static class KeyedCollectionCodecs
         : value is null && default(T) is null ? default!
         : throw new PayloadFormatException($"a collection element of type {value?.GetType().ToString() ?? "null"} is not a {typeof(T)}");
 
-    private sealed class DictionaryCodec<TKey, TValue> : ValueCodec
+    private sealed class DictionaryCodec<TKey, TValue>(Type type) : ValueCodec
+        where TKey : notnull
+    {
+        private readonly Subtype _subtype = new(type, typeof(Dictionary<TKey, TValue>), [typeof(IEqualityComparer<TKey>)]);
+
+        public override void Write(GraphWriter writer, object value)
+        {
+            var dictionary = (Dictionary<TKey, TValue>)value;
+            writer.Track(dictionary);
+            WriteComparer(writer, dictionary.Comparer);
+            WriteEntries(writer, dictionary.Count, dictionary);
+            _subtype.WriteFields(writer, dictionary);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var comparer = ReadComparer<TKey>(reader);
+            var dictionary = _subtype.IsExact ? new Dictionary<TKey, TValue>(comparer) : (Dictionary<TKey, TValue>)_subtype.Create(comparer);
+            reader.Fill(id, dictionary);
+            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
+            _subtype.ReadFields(reader, dictionary);
+            return dictionary;
+        }
+    }
+
+    private sealed class HashSetCodec<T>(Type type) : ValueCodec
+    {
+        private readonly Subtype _subtype = new(type, typeof(HashSet<T>), [typeof(IEqualityComparer<T>)]);
+
+        public override void Write(GraphWriter writer, object value)
+        {
+            var set = (HashSet<T>)value;
+            writer.Track(set);
+            WriteComparer(writer, set.Comparer);
+            WriteItems(writer, set.Count, set);
+            _subtype.WriteFields(writer, set);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var comparer = ReadComparer<T>(reader);
+            var set = _subtype.IsExact ? new HashSet<T>(comparer) : (HashSet<T>)_subtype.Create(comparer);
+            reader.Fill(id, set);
+            ReadItems<T>(reader, item => set.Add(item));
+            _subtype.ReadFields(reader, set);
+            return set;
+        }
+    }
+
+    private sealed class OrderedDictionaryCodec<TKey, TValue>(Type type) : ValueCodec
+        where TKey : notnull
+    {
+        private readonly Subtype _subtype = new(type, typeof(OrderedDictionary<TKey, TValue>), [typeof(IEqualityComparer<TKey>)]);
+
+        public override void Write(GraphWriter writer, object value)
+        {
+            var dictionary = (OrderedDictionary<TKey, TValue>)value;
+            writer.Track(dictionary);
+            WriteComparer(writer, dictionary.Comparer);
+            WriteEntries(writer, dictionary.Count, dictionary);
+            _subtype.WriteFields(writer, dictionary);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var comparer = ReadComparer<TKey>(reader);
+            var dictionary = _subtype.IsExact ? new OrderedDictionary<TKey, TValue>(comparer) : (OrderedDictionary<TKey, TValue>)_subtype.Create(comparer);
+            reader.Fill(id, dictionary);
+            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
+            _subtype.ReadFields(reader, dictionary);
+            return dictionary;
+        }
+    }
+
+    private sealed class ConcurrentDictionaryCodec<TKey, TValue>(Type type) : ValueCodec
+        where TKey : notnull
+    {
+        private readonly Subtype _subtype = new(type, typeof(ConcurrentDictionary<TKey, TValue>), [typeof(IEqualityComparer<TKey>)]);
+
+        public override void Write(GraphWriter writer, object value)
+        {
+            var dictionary = (ConcurrentDictionary<TKey, TValue>)value;
+            writer.Track(dictionary);
+            WriteComparer(writer, dictionary.Comparer);
+            var snapshot = dictionary.ToArray();
+            WriteEntries(writer, snapshot.Length, snapshot);
+            _subtype.WriteFields(writer, dictionary);
+        }
+
+        public override object Read(GraphReader reader, Type type)
+        {
+            var id = reader.Reserve();
+            var comparer = ReadComparer<TKey>(reader);
+            var dictionary = _subtype.IsExact ? new ConcurrentDictionary<TKey, TValue>(comparer) : (ConcurrentDictionary<TKey, TValue>)_subtype.Create(comparer);
+            reader.Fill(id, dictionary);
+            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
+            _subtype.ReadFields(reader, dictionary);
+            return dictionary;
+        }
+    }
+
+    private sealed class FrozenDictionaryCodec<TKey, TValue> : ValueCodec
         where TKey : notnull
     {
         public override void Write(GraphWriter writer, object value)
         {
-            var dictionary = (Dictionary<TKey, TValue>)value;
+            var dictionary = (FrozenDictionary<TKey, TValue>)value;
             writer.Track(dictionary);
             WriteComparer(writer, dictionary.Comparer);
             WriteEntries(writer, dictionary.Count, dictionary);
@@ -152,18 +271,20 @@ internal static class KeyedCollectionCodecs
         public override object Read(GraphReader reader, Type type)
         {
             var id = reader.Reserve();
-            var dictionary = new Dictionary<TKey, TValue>(ReadComparer<TKey>(reader));
+            var comparer = ReadComparer<TKey>(reader);
+            var entries = new List<KeyValuePair<TKey, TValue>>();
+            ReadEntries<TKey, TValue>(reader, (key, item) => entries.Add(new(key, item)));
+            var dictionary = entries.ToFrozenDictionary(comparer);
             reader.Fill(id, dictionary);
-            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
             return dictionary;
         }
     }
 
-    private sealed class HashSetCodec<T> : ValueCodec
+    private sealed class FrozenSetCodec<T> : ValueCodec
     {
         public override void Write(GraphWriter writer, object value)
         {
-            var set = (HashSet<T>)value;
+            var set = (FrozenSet<T>)value;
             writer.Track(set);
             WriteComparer(writer, set.Comparer);
             WriteItems(writer, set.Count, set);
@@ -172,33 +293,48 @@ internal static class KeyedCollectionCodecs
         public override object Read(GraphReader reader, Type type)
         {
             var id = reader.Reserve();
-            var set = new HashSet<T>(ReadComparer<T>(reader));
+            var comparer = ReadComparer<T>(reader);
+            var items = new List<T>();
+            ReadItems<T>(reader, items.Add);
+            var set = items.ToFrozenSet(comparer);
             reader.Fill(id, set);
-            ReadItems<T>(reader, item => set.Add(item));
             return set;
         }
     }
 
-    private sealed class ConcurrentDictionaryCodec<TKey, TValue> : ValueCodec
-        where TKey : notnull
+    /// <summary>
+    /// What a user's subclass of a collection type adds: its type, created without running its own constructor (as every
+    /// class is read) but with the collection's, and its own fields, written after the entries.
+    /// </summary>
+    private sealed class Subtype
     {
-        public override void Write(GraphWriter writer, object value)
+        private readonly Type _type;
+        private readonly FieldsCodec? _fields;
+        private readonly ConstructorInfo? _collectionConstructor;
+
+        public Subtype(Type type, Type collection, Type[] constructorParameters)
         {
-            var dictionary = (ConcurrentDictionary<TKey, TValue>)value;
-            writer.Track(dictionary);
-            WriteComparer(writer, dictionary.Comparer);
-            var snapshot = dictionary.ToArray();
-            WriteEntries(writer, snapshot.Length, snapshot);
+            _type = type;
+            if (type != collection)
+            {
+                _fields = new FieldsCodec(type, stopAt: collection);
+                _collectionConstructor = collection.GetConstructor(constructorParameters)
+                                         ?? throw new MissingMethodException(collection.FullName, ".ctor");
+            }
         }
 
-        public override object Read(GraphReader reader, Type type)
+        public bool IsExact => _fields is null;
+
+        public object Create(params object?[] arguments)
         {
-            var id = reader.Reserve();
-            var dictionary = new ConcurrentDictionary<TKey, TValue>(ReadComparer<TKey>(reader));
-            reader.Fill(id, dictionary);
-            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
-            return dictionary;
+            var value = RuntimeHelpers.GetUninitializedObject(_type);
+            _collectionConstructor!.Invoke(value, arguments);
+            return value;
         }
+
+        public void WriteFields(GraphWriter writer, object value) => _fields?.WriteFields(writer, value);
+
+        public void ReadFields(GraphReader reader, object value) => _fields?.ReadFields(reader, value);
     }
 
     // Immutable collections are complete only after their entries: a reference to one from inside its own entries fails the read.

@@ -75,10 +75,12 @@ internal static class CopiedFields
 
     // A native pointer means nothing in another process: a framework type's pointer fields arrive as zero (the
     // inspector refuses those of user types before anything is written).
-    public static FieldInfo[] Of(Type type)
+    /// <param name="type">The type whose fields to list.</param>
+    /// <param name="stopAt">A base type whose fields (and its bases') are left out, or null for all.</param>
+    public static FieldInfo[] Of(Type type, Type? stopAt = null)
     {
         var levels = new List<FieldInfo[]>();
-        for (var level = type; level is not null && level != typeof(object); level = level.BaseType)
+        for (var level = type; level is not null && level != typeof(object) && level != stopAt; level = level.BaseType)
         {
             levels.Add([.. level.GetFields(InstanceFields).Where(f => !IsPointer(f.FieldType)).OrderBy(f => f.MetadataToken)]);
         }
