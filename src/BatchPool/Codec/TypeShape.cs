@@ -24,7 +24,8 @@ internal sealed class TypeShape
             return;
         }
 
-        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || TypeLayout.IsRawCopyable(type))
+        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || TypeLayout.IsRawCopyable(type)
+            || ValueCodecs.IsWrittenByDescription(type))
         {
             Kind = ShapeKind.Leaf;
         }

@@ -108,4 +108,19 @@ public class ValueTests
 
         Assert.Equal(100_000, count);
     }
+
+    [Fact]
+    public void Regular_expressions_travel_by_pattern_options_and_timeout_compiled_ones_too()
+    {
+        var interpreted = new System.Text.RegularExpressions.Regex("a+b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var compiled = new System.Text.RegularExpressions.Regex(@"x(\d+)", System.Text.RegularExpressions.RegexOptions.Compiled, TimeSpan.FromSeconds(3));
+        var decoded = (object?[])CodecTestKit.RoundTrip(new object?[] { interpreted, compiled })!;
+        var first = Assert.IsType<System.Text.RegularExpressions.Regex>(decoded[0]);
+        var second = Assert.IsType<System.Text.RegularExpressions.Regex>(decoded[1]);
+        Assert.Matches(first, "xAAB");
+        Assert.Equal(System.Text.RegularExpressions.RegexOptions.IgnoreCase, first.Options);
+        Assert.Equal("42", second.Match("ax42").Groups[1].Value);
+        Assert.Equal(System.Text.RegularExpressions.RegexOptions.Compiled, second.Options);
+        Assert.Equal(TimeSpan.FromSeconds(3), second.MatchTimeout);
+    }
 }

@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace BatchPool.Codec;
 
@@ -134,5 +136,40 @@ internal sealed class StringComparerCodec(Type type) : ValueCodec
         return comparer is not null && comparer.GetType() == type
             ? comparer
             : throw new PayloadFormatException($"comparer code {code} does not make a {type}");
+    }
+}
+
+/// <summary>
+/// A <see cref="Regex"/> by its pattern, options and match timeout: a compiled one holds dynamic methods of the writing
+/// process, an interpreted one its internal caches. The reader builds it again (compiling it when it was compiled).
+/// </summary>
+internal sealed class RegexCodec : ValueCodec
+{
+    public static readonly RegexCodec Instance = new();
+
+    public override void Write(GraphWriter writer, object value)
+    {
+        var regex = (Regex)value;
+        WireFormat.WriteText(writer.Stream, regex.ToString());
+        WireFormat.WriteInt32(writer.Stream, (int)regex.Options);
+        Span<byte> ticks = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(ticks, regex.MatchTimeout.Ticks);
+        writer.Stream.Write(ticks);
+    }
+
+    public override object Read(GraphReader reader, Type type)
+    {
+        var pattern = WireFormat.ReadText(reader.Stream) ?? throw new PayloadFormatException("a regular expression has no pattern");
+        var options = (RegexOptions)WireFormat.ReadInt32(reader.Stream);
+        Span<byte> ticks = stackalloc byte[8];
+        WireFormat.ReadExactly(reader.Stream, ticks);
+        try
+        {
+            return new Regex(pattern, options, TimeSpan.FromTicks(BinaryPrimitives.ReadInt64LittleEndian(ticks)));
+        }
+        catch (ArgumentException e)
+        {
+            throw new PayloadFormatException($"regular expression '{pattern}' cannot be built: {e.Message}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace BatchPool.Codec;
 
@@ -17,6 +18,12 @@ internal abstract class ValueCodec
 internal static class ValueCodecs
 {
     private static readonly ConcurrentDictionary<Type, ValueCodec> Codecs = new();
+
+    /// <summary>
+    /// True for framework types written by what describes them (a culture's name, a regular expression's pattern) rather
+    /// than by their fields, which hold state of the writing process: the graph inspector does not walk them.
+    /// </summary>
+    public static bool IsWrittenByDescription(Type type) => type == typeof(Regex) || type == typeof(CultureInfo) || type == typeof(CompareInfo);
 
     public static ValueCodec For(Type type) => Codecs.TryGetValue(type, out var codec) ? codec : Codecs.GetOrAdd(type, Choose);
 
@@ -54,9 +61,9 @@ internal static class ValueCodecs
             throw new PayloadFormatException($"{type} cannot be a value in a payload");
         }
 
-        if (type == typeof(CultureInfo) || type == typeof(CompareInfo))
+        if (IsWrittenByDescription(type))
         {
-            return CultureCodec.Instance;
+            return type == typeof(Regex) ? RegexCodec.Instance : CultureCodec.Instance;
         }
 
         if (typeof(StringComparer).IsAssignableFrom(type) && !AssemblyKind.IsUser(type.Assembly))
