@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace BatchPool.Codec;
@@ -40,6 +41,8 @@ internal static class ProcessLocalTypes
         (typeof(WeakReference), "a weak reference is a GC handle of this process; capture the object itself instead."),
         (typeof(WeakReference<>), "a weak reference is a GC handle of this process; capture the object itself instead."),
         (typeof(GCHandle), "a GC handle is valid only in this process; capture the object itself instead."),
+        (typeof(ConditionalWeakTable<,>), "a conditional weak table holds GC handles of this process; capture its keys and values instead."),
+        (typeof(System.Runtime.DependentHandle), "a dependent handle is a GC handle of this process; capture the objects themselves instead."),
         (typeof(IntPtr), "a native pointer is meaningful only in this process."),
         (typeof(UIntPtr), "a native pointer is meaningful only in this process."),
         (typeof(BatchPoolExecutor), "an executor runs in this process. " + SharedClosure),

@@ -32,8 +32,9 @@ public class RefusalTests
         var native = new NativeBuffer();
         using var wait = new ManualResetEvent(false);
         object pointer = IntPtr.Zero;
+        var weakTable = new System.Runtime.CompilerServices.ConditionalWeakTable<object, string>();
 
-        foreach (var value in new object[] { thread, task, cts, token, handle, method, wait, pointer, typeof(MathFns).Assembly })
+        foreach (var value in new object[] { thread, task, cts, token, handle, method, wait, pointer, typeof(MathFns).Assembly, weakTable })
         {
             var e = Refused(Capture(value));
             Assert.Equal("closure.Target.value", e.Path);
