@@ -153,17 +153,20 @@ internal static class KeyedCollectionCodecs
         : value is null && default(T) is null ? default!
         : throw new PayloadFormatException($"a collection element of type {value?.GetType().ToString() ?? "null"} is not a {typeof(T)}");
 
-    private sealed class DictionaryCodec<TKey, TValue>(Type type) : ValueCodec
+    /// <summary>A mutable dictionary type (or a user's subclass of it): comparer, entries, then the subclass's own fields.</summary>
+    private abstract class MutableDictionaryCodec<TDictionary, TKey, TValue>(Type type) : ValueCodec
+        where TDictionary : class
         where TKey : notnull
     {
-        private readonly Subtype _subtype = new(type, typeof(Dictionary<TKey, TValue>), [typeof(IEqualityComparer<TKey>)]);
+        private readonly Subtype _subtype = new(type, typeof(TDictionary), [typeof(IEqualityComparer<TKey>)]);
 
         public override void Write(GraphWriter writer, object value)
         {
-            var dictionary = (Dictionary<TKey, TValue>)value;
+            var dictionary = (TDictionary)value;
             writer.Track(dictionary);
-            WriteComparer(writer, dictionary.Comparer);
-            WriteEntries(writer, dictionary.Count, dictionary);
+            WriteComparer(writer, ComparerOf(dictionary));
+            var entries = EntriesOf(dictionary);
+            WriteEntries(writer, entries.Count, entries);
             _subtype.WriteFields(writer, dictionary);
         }
 
@@ -171,12 +174,57 @@ internal static class KeyedCollectionCodecs
         {
             var id = reader.Reserve();
             var comparer = ReadComparer<TKey>(reader);
-            var dictionary = _subtype.IsExact ? new Dictionary<TKey, TValue>(comparer) : (Dictionary<TKey, TValue>)_subtype.Create(comparer);
+            var dictionary = _subtype.IsExact ? Create(comparer) : (TDictionary)_subtype.Create(comparer);
             reader.Fill(id, dictionary);
-            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
+            ReadEntries<TKey, TValue>(reader, (key, item) => Set(dictionary, key, item));
             _subtype.ReadFields(reader, dictionary);
             return dictionary;
         }
+
+        protected abstract IEqualityComparer<TKey> ComparerOf(TDictionary dictionary);
+
+        protected abstract IReadOnlyCollection<KeyValuePair<TKey, TValue>> EntriesOf(TDictionary dictionary);
+
+        protected abstract TDictionary Create(IEqualityComparer<TKey>? comparer);
+
+        protected abstract void Set(TDictionary dictionary, TKey key, TValue value);
+    }
+
+    private sealed class DictionaryCodec<TKey, TValue>(Type type) : MutableDictionaryCodec<Dictionary<TKey, TValue>, TKey, TValue>(type)
+        where TKey : notnull
+    {
+        protected override IEqualityComparer<TKey> ComparerOf(Dictionary<TKey, TValue> dictionary) => dictionary.Comparer;
+
+        protected override IReadOnlyCollection<KeyValuePair<TKey, TValue>> EntriesOf(Dictionary<TKey, TValue> dictionary) => dictionary;
+
+        protected override Dictionary<TKey, TValue> Create(IEqualityComparer<TKey>? comparer) => new(comparer);
+
+        protected override void Set(Dictionary<TKey, TValue> dictionary, TKey key, TValue value) => dictionary[key] = value;
+    }
+
+    private sealed class OrderedDictionaryCodec<TKey, TValue>(Type type) : MutableDictionaryCodec<OrderedDictionary<TKey, TValue>, TKey, TValue>(type)
+        where TKey : notnull
+    {
+        protected override IEqualityComparer<TKey> ComparerOf(OrderedDictionary<TKey, TValue> dictionary) => dictionary.Comparer;
+
+        protected override IReadOnlyCollection<KeyValuePair<TKey, TValue>> EntriesOf(OrderedDictionary<TKey, TValue> dictionary) => dictionary;
+
+        protected override OrderedDictionary<TKey, TValue> Create(IEqualityComparer<TKey>? comparer) => new(comparer);
+
+        protected override void Set(OrderedDictionary<TKey, TValue> dictionary, TKey key, TValue value) => dictionary[key] = value;
+    }
+
+    private sealed class ConcurrentDictionaryCodec<TKey, TValue>(Type type) : MutableDictionaryCodec<ConcurrentDictionary<TKey, TValue>, TKey, TValue>(type)
+        where TKey : notnull
+    {
+        protected override IEqualityComparer<TKey> ComparerOf(ConcurrentDictionary<TKey, TValue> dictionary) => dictionary.Comparer;
+
+        // A snapshot: the dictionary may change while it is written.
+        protected override IReadOnlyCollection<KeyValuePair<TKey, TValue>> EntriesOf(ConcurrentDictionary<TKey, TValue> dictionary) => dictionary.ToArray();
+
+        protected override ConcurrentDictionary<TKey, TValue> Create(IEqualityComparer<TKey>? comparer) => new(comparer);
+
+        protected override void Set(ConcurrentDictionary<TKey, TValue> dictionary, TKey key, TValue value) => dictionary[key] = value;
     }
 
     private sealed class HashSetCodec<T>(Type type) : ValueCodec
@@ -201,59 +249,6 @@ internal static class KeyedCollectionCodecs
             ReadItems<T>(reader, item => set.Add(item));
             _subtype.ReadFields(reader, set);
             return set;
-        }
-    }
-
-    private sealed class OrderedDictionaryCodec<TKey, TValue>(Type type) : ValueCodec
-        where TKey : notnull
-    {
-        private readonly Subtype _subtype = new(type, typeof(OrderedDictionary<TKey, TValue>), [typeof(IEqualityComparer<TKey>)]);
-
-        public override void Write(GraphWriter writer, object value)
-        {
-            var dictionary = (OrderedDictionary<TKey, TValue>)value;
-            writer.Track(dictionary);
-            WriteComparer(writer, dictionary.Comparer);
-            WriteEntries(writer, dictionary.Count, dictionary);
-            _subtype.WriteFields(writer, dictionary);
-        }
-
-        public override object Read(GraphReader reader, Type type)
-        {
-            var id = reader.Reserve();
-            var comparer = ReadComparer<TKey>(reader);
-            var dictionary = _subtype.IsExact ? new OrderedDictionary<TKey, TValue>(comparer) : (OrderedDictionary<TKey, TValue>)_subtype.Create(comparer);
-            reader.Fill(id, dictionary);
-            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
-            _subtype.ReadFields(reader, dictionary);
-            return dictionary;
-        }
-    }
-
-    private sealed class ConcurrentDictionaryCodec<TKey, TValue>(Type type) : ValueCodec
-        where TKey : notnull
-    {
-        private readonly Subtype _subtype = new(type, typeof(ConcurrentDictionary<TKey, TValue>), [typeof(IEqualityComparer<TKey>)]);
-
-        public override void Write(GraphWriter writer, object value)
-        {
-            var dictionary = (ConcurrentDictionary<TKey, TValue>)value;
-            writer.Track(dictionary);
-            WriteComparer(writer, dictionary.Comparer);
-            var snapshot = dictionary.ToArray();
-            WriteEntries(writer, snapshot.Length, snapshot);
-            _subtype.WriteFields(writer, dictionary);
-        }
-
-        public override object Read(GraphReader reader, Type type)
-        {
-            var id = reader.Reserve();
-            var comparer = ReadComparer<TKey>(reader);
-            var dictionary = _subtype.IsExact ? new ConcurrentDictionary<TKey, TValue>(comparer) : (ConcurrentDictionary<TKey, TValue>)_subtype.Create(comparer);
-            reader.Fill(id, dictionary);
-            ReadEntries<TKey, TValue>(reader, (key, item) => dictionary[key] = item);
-            _subtype.ReadFields(reader, dictionary);
-            return dictionary;
         }
     }
 
