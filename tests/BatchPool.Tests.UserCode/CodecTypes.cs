@@ -128,6 +128,21 @@ public sealed class NativeBuffer
     public IntPtr Address = new(42);
 }
 
+/// <summary>A type whose [NonSerialized] fields hold what only this process can use: they stay behind.</summary>
+public sealed class CachedReader
+{
+    public string Path = "";
+
+    [NonSerialized]
+    public FileStream? Open;
+
+    [NonSerialized]
+    public int CachedLength = -1;
+
+    [NonSerialized]
+    public IntPtr Native = new(7);
+}
+
 /// <summary>Optional fields, null or set.</summary>
 public sealed class Appointment
 {

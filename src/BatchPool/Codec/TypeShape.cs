@@ -51,6 +51,11 @@ internal sealed class TypeShape
             {
                 foreach (var field in level.GetFields(InstanceFields))
                 {
+                    if (CopiedFields.IsLeftBehind(field))
+                    {
+                        continue;
+                    }
+
                     var fieldType = field.FieldType;
                     if (isUser && (fieldType.IsPointer || fieldType.IsFunctionPointer || fieldType == typeof(IntPtr) || fieldType == typeof(UIntPtr)))
                     {

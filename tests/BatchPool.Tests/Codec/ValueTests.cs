@@ -123,4 +123,16 @@ public class ValueTests
         Assert.Equal(System.Text.RegularExpressions.RegexOptions.Compiled, second.Options);
         Assert.Equal(TimeSpan.FromSeconds(3), second.MatchTimeout);
     }
+
+    [Fact]
+    public void Non_serialized_fields_stay_behind_and_are_not_refused()
+    {
+        using var open = File.OpenRead(typeof(ValueTests).Assembly.Location);
+        var reader = new CachedReader { Path = "data.bin", Open = open, CachedLength = 12 };
+        var decoded = Assert.IsType<CachedReader>(CodecTestKit.RoundTrip(reader));
+        Assert.Equal("data.bin", decoded.Path);
+        Assert.Null(decoded.Open);
+        Assert.Equal(0, decoded.CachedLength);
+        Assert.Equal(IntPtr.Zero, decoded.Native);
+    }
 }

@@ -40,7 +40,7 @@ internal static class ExceptionFields
             }
 
             fields.AddRange(level.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-                .Where(f => !f.FieldType.IsPointer && f.FieldType != typeof(IntPtr) && f.FieldType != typeof(UIntPtr))
+                .Where(CopiedFields.IsCopied)
                 .OrderBy(f => f.MetadataToken));
         }
 

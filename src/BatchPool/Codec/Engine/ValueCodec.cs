@@ -75,7 +75,10 @@ internal static class ValueCodecs
     }
 }
 
-/// <summary>The fields a codec copies: every instance field up the hierarchy, in declaration order, minus native pointers.</summary>
+/// <summary>
+/// The fields a codec copies: every instance field up the hierarchy, in declaration order, minus native pointers and
+/// fields marked <see cref="NonSerializedAttribute"/>.
+/// </summary>
 internal static class CopiedFields
 {
     private const BindingFlags InstanceFields = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
@@ -89,12 +92,21 @@ internal static class CopiedFields
         var levels = new List<FieldInfo[]>();
         for (var level = type; level is not null && level != typeof(object) && level != stopAt; level = level.BaseType)
         {
-            levels.Add([.. level.GetFields(InstanceFields).Where(f => !IsPointer(f.FieldType)).OrderBy(f => f.MetadataToken)]);
+            levels.Add([.. level.GetFields(InstanceFields).Where(IsCopied).OrderBy(f => f.MetadataToken)]);
         }
 
         levels.Reverse();
         return [.. levels.SelectMany(l => l)];
     }
+
+    /// <summary>
+    /// False for fields marked <see cref="NonSerializedAttribute"/> (their owner says they hold state of this process, as
+    /// with .NET's own formatters: they arrive as their default) and for native pointers.
+    /// </summary>
+    public static bool IsCopied(FieldInfo field) => !IsLeftBehind(field) && !IsPointer(field.FieldType);
+
+    /// <summary>True for a field marked <see cref="NonSerializedAttribute"/>: never shipped, so never refused either.</summary>
+    public static bool IsLeftBehind(FieldInfo field) => field.IsDefined(typeof(NonSerializedAttribute), inherit: false);
 
     private static bool IsPointer(Type type) =>
         type.IsPointer || type.IsFunctionPointer || type == typeof(IntPtr) || type == typeof(UIntPtr);
