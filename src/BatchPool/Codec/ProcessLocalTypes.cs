@@ -43,6 +43,8 @@ internal static class ProcessLocalTypes
         (typeof(GCHandle), "a GC handle is valid only in this process; capture the object itself instead."),
         (typeof(ConditionalWeakTable<,>), "a conditional weak table holds GC handles of this process; capture its keys and values instead."),
         (typeof(System.Runtime.DependentHandle), "a dependent handle is a GC handle of this process; capture the objects themselves instead."),
+        (typeof(ThreadLocal<>), "a thread-local value belongs to this process's threads (its slot ids would collide with the worker's own); capture its value instead."),
+        (typeof(System.Collections.Concurrent.ConcurrentBag<>), "a ConcurrentBag keeps its items in per-thread lists of this process; ship an array or a ConcurrentQueue of them instead."),
         (typeof(IntPtr), "a native pointer is meaningful only in this process."),
         (typeof(UIntPtr), "a native pointer is meaningful only in this process."),
         (typeof(BatchPoolExecutor), "an executor runs in this process. " + SharedClosure),

@@ -33,8 +33,10 @@ public class RefusalTests
         using var wait = new ManualResetEvent(false);
         object pointer = IntPtr.Zero;
         var weakTable = new System.Runtime.CompilerServices.ConditionalWeakTable<object, string>();
+        using var threadLocal = new ThreadLocal<int>(() => 1);
+        var bag = new System.Collections.Concurrent.ConcurrentBag<int> { 1 };
 
-        foreach (var value in new object[] { thread, task, cts, token, handle, method, wait, pointer, typeof(MathFns).Assembly, weakTable })
+        foreach (var value in new object[] { thread, task, cts, token, handle, method, wait, pointer, typeof(MathFns).Assembly, weakTable, threadLocal, bag })
         {
             var e = Refused(Capture(value));
             Assert.Equal("closure.Target.value", e.Path);
