@@ -142,7 +142,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     /// site (the first job's failure, in order). A map's jobs are encoded on several cores: the workers have nothing to
     /// do until the map is submitted.
     /// </summary>
-    private List<(PendingJob Job, EncodedPayload Payload)> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs)
+    private List<PreparedJob> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs)
     {
         ArgumentNullException.ThrowIfNull(function);
         ThrowIfShutDown();
@@ -189,11 +189,11 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
-        return [.. pending.Zip(payloads)];
+        return [.. pending.Select((job, i) => new PreparedJob(job, payloads[i]))];
     }
 
     /// <summary>Ships code, stores the inputs and submits the jobs as one group; a failure fails every job of the group and is thrown.</summary>
-    private async Task SubmitAsync(List<(PendingJob Job, EncodedPayload Payload)> prepared, CancellationToken cancellationToken)
+    private async Task SubmitAsync(List<PreparedJob> prepared, CancellationToken cancellationToken)
     {
         if (prepared.Count == 0)
         {
@@ -307,4 +307,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             throw new ExecutorShutDownException(Name);
         }
     }
+
+    /// <summary>A job ready to submit: its future's state and its encoded input.</summary>
+    private sealed record PreparedJob(PendingJob Job, EncodedPayload Payload);
 }

@@ -59,8 +59,14 @@ internal sealed class GraphInspector
     private sealed class Walk
     {
         private readonly HashSet<object> _seen = new(ReferenceEqualityComparer.Instance);
-        private readonly Stack<(object Value, int Node)> _pending = new();
-        private readonly List<(int Parent, string Segment)> _nodes = [];
+        // Values still to walk and their path nodes, as parallel lists (lists of classes and of ints come compiled with
+        // the framework; a stack or list of value tuples would be compiled at run time in every fresh process).
+        private readonly List<object> _pendingValues = [];
+        private readonly List<int> _pendingNodes = [];
+
+        // The path tree: each node's parent node and its own segment.
+        private readonly List<int> _nodeParents = [];
+        private readonly List<string> _nodeSegments = [];
         private readonly HashSet<Assembly> _assemblySet = [];
 
         public List<Assembly> Assemblies { get; } = [];
@@ -83,16 +89,22 @@ internal sealed class GraphInspector
                 return;
             }
 
-            _nodes.Add((parent, segment));
-            _pending.Push((value, _nodes.Count - 1));
+            _nodeParents.Add(parent);
+            _nodeSegments.Add(segment);
+            _pendingValues.Add(value);
+            _pendingNodes.Add(_nodeParents.Count - 1);
         }
 
         /// <summary>Walks everything pushed; lenient walks return false instead of throwing.</summary>
         public bool Run(bool lenient)
         {
-            while (_pending.TryPop(out var item))
+            while (_pendingValues.Count > 0)
             {
-                var (value, node) = item;
+                var last = _pendingValues.Count - 1;
+                var value = _pendingValues[last];
+                var node = _pendingNodes[last];
+                _pendingValues.RemoveAt(last);
+                _pendingNodes.RemoveAt(last);
                 if (!_seen.Add(value))
                 {
                     continue;
@@ -241,9 +253,9 @@ internal sealed class GraphInspector
         private string PathOf(int node)
         {
             var segments = new List<string>();
-            for (var n = node; n >= 0; n = _nodes[n].Parent)
+            for (var n = node; n >= 0; n = _nodeParents[n])
             {
-                segments.Add(_nodes[n].Segment);
+                segments.Add(_nodeSegments[n]);
             }
 
             segments.Reverse();

@@ -15,8 +15,9 @@ internal sealed class TypeResolver
 
     private readonly ConcurrentDictionary<string, Assembly> _assemblies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Exception> _loadFailures = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(Assembly Assembly, string Name), Type> _types = new();
-    private readonly ConcurrentDictionary<(Type Type, int Token), MethodInfo> _methods = new();
+    // Keyed by records (classes), not value tuples: dictionary code over classes comes precompiled with the framework.
+    private readonly ConcurrentDictionary<TypeName, Type> _types = new();
+    private readonly ConcurrentDictionary<MethodToken, MethodInfo> _methods = new();
     private readonly ConcurrentDictionary<GenericInstance, Type> _generics = new();
 
     private TypeResolver(AssemblyLoadContext context)
@@ -65,7 +66,7 @@ internal sealed class TypeResolver
         var assembly = TryLoadAssembly(assemblyName);
         return assembly is null
             ? null
-            : _types.TryGetValue((assembly, typeName), out var cached) ? cached : CacheType(assembly, typeName);
+            : _types.TryGetValue(new TypeName(assembly, typeName), out var cached) ? cached : CacheType(assembly, typeName);
     }
 
     private Type? CacheType(Assembly assembly, string typeName)
@@ -73,14 +74,14 @@ internal sealed class TypeResolver
         var type = assembly.GetType(typeName, throwOnError: false, ignoreCase: false);
         if (type is not null)
         {
-            _types[(assembly, typeName)] = type;
+            _types[new TypeName(assembly, typeName)] = type;
         }
 
         return type;
     }
 
     /// <summary>The method with a metadata token, as a member of <paramref name="declaringType"/> (which may be a constructed generic type).</summary>
-    public MethodInfo ResolveMethod(Type declaringType, int token) => _methods.GetOrAdd((declaringType, token), static key =>
+    public MethodInfo ResolveMethod(Type declaringType, int token) => _methods.GetOrAdd(new MethodToken(declaringType, token), static key =>
     {
         var definition = key.Type.Module.ResolveMethod(key.Token) as MethodInfo
                          ?? throw new PayloadFormatException($"token {key.Token:X8} in {key.Type} is not a method");
@@ -109,12 +110,16 @@ internal sealed class TypeResolver
         }
     }
 
-    private readonly struct GenericInstance(Type definition, Type[] arguments) : IEquatable<GenericInstance>
+    private sealed record TypeName(Assembly Assembly, string Name);
+
+    private sealed record MethodToken(Type Type, int Token);
+
+    private sealed class GenericInstance(Type definition, Type[] arguments) : IEquatable<GenericInstance>
     {
         private readonly Type _definition = definition;
         private readonly Type[] _arguments = arguments;
 
-        public bool Equals(GenericInstance other) => _definition == other._definition && _arguments.AsSpan().SequenceEqual(other._arguments);
+        public bool Equals(GenericInstance? other) => other is not null && _definition == other._definition && _arguments.AsSpan().SequenceEqual(other._arguments);
 
         public override bool Equals(object? obj) => obj is GenericInstance other && Equals(other);
 

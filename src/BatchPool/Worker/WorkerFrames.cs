@@ -61,7 +61,7 @@ internal static class WorkerFrames
     }
 
     /// <summary>Reads one request, or null at the end of the stream.</summary>
-    public static (string[] Arguments, byte[] Input, bool AnnounceStart)? ReadRequest(Stream stream)
+    public static ServeRequest? ReadRequest(Stream stream)
     {
         var flags = stream.ReadByte();
         if (flags < 0)
@@ -70,7 +70,7 @@ internal static class WorkerFrames
         }
         var text = ReadBlock(stream) ?? throw new EndOfStreamException("the stream ended inside a request");
         var input = ReadBlock(stream) ?? throw new EndOfStreamException("the stream ended inside a request");
-        return (Encoding.UTF8.GetString(text).Split('\t'), input, (flags & AnnounceStartFlag) != 0);
+        return new ServeRequest(Encoding.UTF8.GetString(text).Split('\t'), input, (flags & AnnounceStartFlag) != 0);
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ internal static class WorkerFrames
     }
 
     /// <summary>Reads one reply, or null when the stream ended (the worker died).</summary>
-    public static async Task<(int ExitCode, byte[] Output)?> ReadReplyAsync(Stream stream)
+    public static async Task<ReplyFrame?> ReadReplyAsync(Stream stream)
     {
         var header = new byte[8];
         if (await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false).ConfigureAwait(false) < header.Length)
@@ -105,7 +105,7 @@ internal static class WorkerFrames
         {
             return null;
         }
-        return (BinaryPrimitives.ReadInt32LittleEndian(header), output);
+        return new ReplyFrame(BinaryPrimitives.ReadInt32LittleEndian(header), output);
     }
 
     private static byte[]? ReadBlock(Stream stream)
@@ -125,3 +125,12 @@ internal static class WorkerFrames
         return block;
     }
 }
+
+/// <summary>
+/// One request of the <c>serve</c> protocol. A class, not a tuple: generic code over a class is shared and comes
+/// precompiled with the framework, while a value tuple's would be compiled when a fresh worker starts.
+/// </summary>
+internal sealed record ServeRequest(string[] Arguments, byte[] Input, bool AnnounceStart);
+
+/// <summary>One reply of the <c>serve</c> protocol (a class for the same reason as <see cref="ServeRequest"/>).</summary>
+internal sealed record ReplyFrame(int ExitCode, byte[] Output);

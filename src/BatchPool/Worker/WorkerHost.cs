@@ -63,7 +63,7 @@ internal static class WorkerHost
         // away (it closes our input, or dies) the worker stops at once, even in the middle of a job that would run forever.
         // A "cancel CALL" request names a job sent earlier that must not start.
         // A channel that can count its queue (see the reply flushes below).
-        var jobs = Channel.CreateUnbounded<(string[] Arguments, byte[] Input, bool AnnounceStart)>();
+        var jobs = Channel.CreateUnbounded<ServeRequest>();
         var cancelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var reader = new Thread(() =>
         {

@@ -69,13 +69,13 @@ internal static class WorkerProtocol
 
     /// <summary>The call a <c>run</c> command names (its first), or null.</summary>
     public static string? CallNameOf(IReadOnlyList<string> runArguments) =>
-        OptionsOf(runArguments).FirstOrDefault(o => o.Name == CallOption).Value;
+        OptionsOf(runArguments).FirstOrDefault(o => o.Name == CallOption)?.Value;
 
     /// <summary>The executor a <c>serve</c> command names, or null when it names none.</summary>
     public static (string StorageLocator, string Folder)? ParseServe(IReadOnlyList<string> arguments)
     {
         var options = OptionsOf(arguments);
-        return options.FirstOrDefault(o => o.Name == StorageOption).Value is { } storage && options.FirstOrDefault(o => o.Name == FolderOption).Value is { } folder
+        return options.FirstOrDefault(o => o.Name == StorageOption)?.Value is { } storage && options.FirstOrDefault(o => o.Name == FolderOption)?.Value is { } folder
             ? (storage, folder)
             : null;
     }
@@ -91,7 +91,7 @@ internal static class WorkerProtocol
         {
             throw new ArgumentException($"unknown option '{unknown}'");
         }
-        string? Single(string name) => options.LastOrDefault(o => o.Name == name).Value;
+        string? Single(string name) => options.LastOrDefault(o => o.Name == name)?.Value;
         var calls = options.Where(o => o.Name == CallOption).Select(o => o.Value).ToList();
         if (calls.Count == 0)
         {
@@ -109,15 +109,19 @@ internal static class WorkerProtocol
     }
 
     /// <summary>The <c>--name value</c> pairs after the command word, in order (<c>--call</c> may repeat).</summary>
-    private static List<(string Name, string Value)> OptionsOf(IReadOnlyList<string> arguments)
+    private static List<CommandOption> OptionsOf(IReadOnlyList<string> arguments)
     {
-        var options = new List<(string Name, string Value)>();
+        var options = new List<CommandOption>();
         for (var i = 1; i + 1 < arguments.Count; i += 2)
         {
-            options.Add((arguments[i], arguments[i + 1]));
+            options.Add(new CommandOption(arguments[i], arguments[i + 1]));
         }
         return options;
     }
+
+    // A class, not a value tuple: a fresh worker parses its first job with shared generic code the framework brings
+    // compiled, instead of compiling LINQ over a tuple.
+    private sealed record CommandOption(string Name, string Value);
 }
 
 /// <summary>A parsed <c>run</c> command: one job, or (with <see cref="StatusPrefix"/>) several run one after another.</summary>

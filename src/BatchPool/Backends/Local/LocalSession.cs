@@ -26,7 +26,7 @@ internal sealed class LocalSession : IBatchSession
     private readonly BatchSessionOptions _options;
     private readonly Channel<QueuedJob> _queue = Channel.CreateUnbounded<QueuedJob>();
     private readonly ConcurrentQueue<QueuedJob> _resend = new();
-    private readonly ConcurrentDictionary<BatchJob, (LocalWorkerProcess Process, string CallName)> _sent = new();
+    private readonly ConcurrentDictionary<BatchJob, SentJob> _sent = new();
     private readonly int _parallelJobs;
     private readonly Task[] _slots;
     private readonly CancellationTokenSource _closing = new();
@@ -72,7 +72,7 @@ internal sealed class LocalSession : IBatchSession
         // meanwhile: see the slots' start notices). Started: its worker is killed, and the slot reports it cancelled.
         // The lock makes "has it started?" one question for both sides.
         bool started;
-        (LocalWorkerProcess Process, string CallName) sent;
+        SentJob? sent;
         lock (_starting)
         {
             started = job.State == BatchJobState.Running;
@@ -189,7 +189,7 @@ internal sealed class LocalSession : IBatchSession
                     {
                         continue;
                     }
-                    _sent[queued.Job] = (worker, WorkerProtocol.CallNameOf(queued.WorkerArguments) ?? "");
+                    _sent[queued.Job] = new SentJob(worker, WorkerProtocol.CallNameOf(queued.WorkerArguments) ?? "");
                     if (_closing.IsCancellationRequested)
                     {
                         _sent.TryRemove(queued.Job, out _);
@@ -300,4 +300,7 @@ internal sealed class LocalSession : IBatchSession
     private bool TryTake(out QueuedJob queued) => _resend.TryDequeue(out queued!) || _queue.Reader.TryRead(out queued!);
 
     private sealed record QueuedJob(BatchJob Job, IReadOnlyList<string> WorkerArguments, ReadOnlyMemory<byte> Input);
+
+    /// <summary>A job sent to a worker: which one, and the call's name to skip it by.</summary>
+    private sealed record SentJob(LocalWorkerProcess Process, string CallName);
 }

@@ -95,7 +95,7 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// </summary>
     public async Task<WorkerReply> ReceiveAsync()
     {
-        (int ExitCode, byte[] Output)? reply;
+        ReplyFrame? reply;
         try
         {
             reply = await WorkerFrames.ReadReplyAsync(_replies).ConfigureAwait(false);

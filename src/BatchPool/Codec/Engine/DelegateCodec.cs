@@ -13,7 +13,7 @@ internal sealed class DelegateCodec : ValueCodec
 
     // Delegates without state (a static method, or a lambda on the compiler's stateless singleton) are immutable and
     // equal whoever reads them: one instance each, as the compiler itself caches them. Creating one is a slow call.
-    private static readonly ConcurrentDictionary<(Type Type, MethodInfo Method, byte Kind), Delegate> Stateless = new();
+    private static readonly ConcurrentDictionary<StatelessKey, Delegate> Stateless = new();
 
     private const byte SingleCast = 0;
     private const byte MultiCast = 1;
@@ -138,7 +138,7 @@ internal sealed class DelegateCodec : ValueCodec
         {
             case NoTarget:
             case Singleton:
-                result = Stateless.GetOrAdd((type, method, kind), static key => key.Kind == NoTarget
+                result = Stateless.GetOrAdd(new StatelessKey(type, method, kind), static key => key.Kind == NoTarget
                     ? Create(key.Type, null, key.Method)
                     : Create(key.Type, SingletonOf(key.Method), key.Method));
                 break;
@@ -210,4 +210,7 @@ internal sealed class DelegateCodec : ValueCodec
             throw new PayloadFormatException($"cannot bind {method.DeclaringType}.{method.Name} to {type}: {e.Message}");
         }
     }
+
+    // A class, not a value tuple, as the dictionary's key: its code then comes compiled with the framework.
+    private sealed record StatelessKey(Type Type, MethodInfo Method, byte Kind);
 }

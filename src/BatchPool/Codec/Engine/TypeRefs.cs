@@ -17,7 +17,7 @@ internal static class TypeRefs
         typeof(JobInput), typeof(JobOutput), typeof(CallOutcome), typeof(CallOutcome[]),
     ];
 
-    private static readonly Dictionary<Type, int> WellKnownIndexes = WellKnown.Select((type, index) => (type, index)).ToDictionary(p => p.type, p => p.index);
+    private static readonly Dictionary<Type, int> WellKnownIndexes = IndexesOf(WellKnown);
 
     private const byte Previous = 0;
     private const byte Named = 1;
@@ -154,5 +154,16 @@ internal static class TypeRefs
 
         reader.ReadTypes.Add(result);
         return result;
+    }
+
+    private static Dictionary<Type, int> IndexesOf(Type[] types)
+    {
+        var indexes = new Dictionary<Type, int>(types.Length);
+        for (var i = 0; i < types.Length; i++)
+        {
+            indexes.Add(types[i], i);
+        }
+
+        return indexes;
     }
 }
