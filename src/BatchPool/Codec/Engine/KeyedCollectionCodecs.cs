@@ -2,7 +2,6 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
@@ -11,7 +10,8 @@ namespace BatchPool.Codec;
 /// <summary>
 /// Hash-based collections as comparer + entries, rebuilt on the reader: their buckets depend on hash codes, which
 /// differ between processes (string hashing is randomized per process), so a field-by-field copy would lose entries.
-/// Comparers are kept (a case-insensitive dictionary stays case-insensitive): well-known ones are re-created, others shipped.
+/// Comparers are kept (a case-insensitive dictionary stays case-insensitive): the default one is the reader's, others are
+/// values of the graph.
 /// </summary>
 internal static class KeyedCollectionCodecs
 {
@@ -64,44 +64,34 @@ internal static class KeyedCollectionCodecs
         return null;
     }
 
+    // A comparer is 0 for the reader's own default, or 1 and a value of the graph (the framework's string comparers are
+    // written by code there: see StringComparerCodec).
+    private const byte DefaultComparer = 0;
+    private const byte OtherComparer = 1;
+
     private static void WriteComparer<T>(GraphWriter writer, IEqualityComparer<T> comparer)
     {
-        var stream = writer.Stream;
-        var code = WellKnownComparers.CodeOf(comparer, out var culture, out var options);
-        stream.WriteByte(code);
-        if (code == WellKnownComparers.Culture)
+        if (ReferenceEquals(comparer, EqualityComparer<T>.Default))
         {
-            WireFormat.WriteString(stream, culture!.Name);
-            WireFormat.WriteInt32(stream, (int)options);
+            writer.Stream.WriteByte(DefaultComparer);
+            return;
         }
-        else if (code == WellKnownComparers.Shipped)
-        {
-            writer.WriteObject(comparer);
-        }
+
+        writer.Stream.WriteByte(OtherComparer);
+        writer.WriteObject(comparer);
     }
 
     private static IEqualityComparer<T>? ReadComparer<T>(GraphReader reader)
     {
-        var stream = reader.Stream;
-        var code = WireFormat.ReadByte(stream);
-        object? comparer;
-        if (code == WellKnownComparers.Shipped)
+        var form = WireFormat.ReadByte(reader.Stream);
+        if (form == DefaultComparer)
         {
-            comparer = reader.ReadObject();
-        }
-        else if (code == WellKnownComparers.Culture)
-        {
-            var name = WireFormat.ReadString(stream);
-            comparer = WellKnownComparers.Create(code, name, (CompareOptions)WireFormat.ReadInt32(stream));
-        }
-        else
-        {
-            comparer = WellKnownComparers.Create(code, null, CompareOptions.None);
+            return null;
         }
 
-        return comparer is null or IEqualityComparer<T>
-            ? (IEqualityComparer<T>?)comparer
-            : throw new PayloadFormatException($"comparer {comparer.GetType()} does not compare {typeof(T)}");
+        var comparer = form == OtherComparer ? reader.ReadObject() : throw new PayloadFormatException($"unknown comparer form {form}");
+        return comparer as IEqualityComparer<T>
+               ?? throw new PayloadFormatException($"comparer {comparer?.GetType().ToString() ?? "null"} does not compare {typeof(T)}");
     }
 
     private static void WriteEntries<TKey, TValue>(GraphWriter writer, int count, IEnumerable<KeyValuePair<TKey, TValue>> entries)

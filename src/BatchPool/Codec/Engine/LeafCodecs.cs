@@ -133,7 +133,7 @@ internal sealed class StringComparerCodec(Type type) : ValueCodec
         var comparer = code == WellKnownComparers.Culture
             ? WellKnownComparers.Create(code, WireFormat.ReadString(reader.Stream), (CompareOptions)WireFormat.ReadInt32(reader.Stream))
             : WellKnownComparers.Create(code, null, CompareOptions.None);
-        return comparer is not null && comparer.GetType() == type
+        return comparer.GetType() == type
             ? comparer
             : throw new PayloadFormatException($"comparer code {code} does not make a {type}");
     }
