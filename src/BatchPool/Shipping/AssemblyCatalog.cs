@@ -15,7 +15,7 @@ internal static class AssemblyCatalog
     private static readonly HashSet<string> WorkerProvided = FindWorkerProvided();
 
     public static bool NeedsShipping(Assembly assembly) =>
-        !AssemblyKind.IsSharedFramework(assembly) && !WorkerProvided.Contains(assembly.GetName().Name!);
+        !AssemblyKind.IsSharedFramework(assembly) && !WorkerProvided.Contains(AssemblyIdentity.Of(assembly).SimpleName);
 
     /// <summary>The assemblies to ship for <paramref name="root"/>: it and its references, transitively, that need it.</summary>
     public static IReadOnlyList<Assembly> ClosureOf(Assembly root) => Closures.GetOrAdd(root, static r =>
@@ -26,7 +26,7 @@ internal static class AssemblyCatalog
         pending.Push(r);
         while (pending.TryPop(out var assembly))
         {
-            if (!seen.Add(assembly.GetName().Name!) || !NeedsShipping(assembly))
+            if (!seen.Add(AssemblyIdentity.Of(assembly).SimpleName) || !NeedsShipping(assembly))
             {
                 continue;
             }
@@ -65,7 +65,7 @@ internal static class AssemblyCatalog
         pending.Push(typeof(PayloadCodec).Assembly);
         while (pending.TryPop(out var assembly))
         {
-            if (AssemblyKind.IsSharedFramework(assembly) || !names.Add(assembly.GetName().Name!))
+            if (AssemblyKind.IsSharedFramework(assembly) || !names.Add(AssemblyIdentity.Of(assembly).SimpleName))
             {
                 continue;
             }

@@ -63,7 +63,7 @@ internal sealed class AssemblyShipper(IBatchStorage storage, ExecutorLayout layo
         }
         var symbols = Path.ChangeExtension(a.Location, ".pdb");
         var symbolsSha256 = File.Exists(symbols) ? Sha256Of(symbols) : null;
-        return new AssemblyFile(a.Location, new ShippedAssembly(a.GetName().Name!, Sha256Of(a.Location), symbolsSha256));
+        return new AssemblyFile(a.Location, new ShippedAssembly(AssemblyIdentity.Of(a).SimpleName, Sha256Of(a.Location), symbolsSha256));
     })).Value;
 
     private static string Sha256Of(string path)

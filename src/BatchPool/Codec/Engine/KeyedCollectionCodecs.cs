@@ -265,28 +265,6 @@ internal static class KeyedCollectionCodecs
         }
     }
 
-    private sealed class FrozenSetCodec<T> : ValueCodec
-    {
-        public override void Write(GraphWriter writer, object value)
-        {
-            var set = (FrozenSet<T>)value;
-            writer.Track(set);
-            WriteComparer(writer, set.Comparer);
-            WriteItems(writer, set.Count, set);
-        }
-
-        public override object Read(GraphReader reader, Type type)
-        {
-            var id = reader.Reserve();
-            var comparer = ReadComparer<T>(reader);
-            var items = new List<T>();
-            ReadItems<T>(reader, items.Add);
-            var set = items.ToFrozenSet(comparer);
-            reader.Fill(id, set);
-            return set;
-        }
-    }
-
     /// <summary>
     /// What a user's subclass of a collection type adds: its type, created without running its own constructor (as every
     /// class is read) but with the collection's, and its own fields, written after the entries.
@@ -346,25 +324,46 @@ internal static class KeyedCollectionCodecs
         }
     }
 
-    private sealed class ImmutableHashSetCodec<T> : ValueCodec
+    /// <summary>A set that is complete only once built from its items (immutable, frozen): comparer, then the items.</summary>
+    private abstract class RebuiltSetCodec<TSet, T> : ValueCodec
+        where TSet : class, IReadOnlyCollection<T>
     {
         public override void Write(GraphWriter writer, object value)
         {
-            var set = (ImmutableHashSet<T>)value;
+            var set = (TSet)value;
             writer.Track(set);
-            WriteComparer(writer, set.KeyComparer);
+            WriteComparer(writer, ComparerOf(set));
             WriteItems(writer, set.Count, set);
         }
 
         public override object Read(GraphReader reader, Type type)
         {
             var id = reader.Reserve();
-            var builder = ImmutableHashSet.CreateBuilder(ReadComparer<T>(reader));
-            ReadItems<T>(reader, item => builder.Add(item));
-            var set = builder.ToImmutable();
+            var comparer = ReadComparer<T>(reader);
+            var items = new List<T>();
+            ReadItems<T>(reader, items.Add);
+            var set = Build(items, comparer);
             reader.Fill(id, set);
             return set;
         }
+
+        protected abstract IEqualityComparer<T> ComparerOf(TSet set);
+
+        protected abstract TSet Build(List<T> items, IEqualityComparer<T>? comparer);
+    }
+
+    private sealed class ImmutableHashSetCodec<T> : RebuiltSetCodec<ImmutableHashSet<T>, T>
+    {
+        protected override IEqualityComparer<T> ComparerOf(ImmutableHashSet<T> set) => set.KeyComparer;
+
+        protected override ImmutableHashSet<T> Build(List<T> items, IEqualityComparer<T>? comparer) => items.ToImmutableHashSet(comparer);
+    }
+
+    private sealed class FrozenSetCodec<T> : RebuiltSetCodec<FrozenSet<T>, T>
+    {
+        protected override IEqualityComparer<T> ComparerOf(FrozenSet<T> set) => set.Comparer;
+
+        protected override FrozenSet<T> Build(List<T> items, IEqualityComparer<T>? comparer) => items.ToFrozenSet(comparer);
     }
 
     private sealed class HashtableCodec : ValueCodec
