@@ -55,8 +55,8 @@ internal sealed class PayloadCodec
 
         // BatchPool itself is pinned too (last, after the user's): a worker of another BatchPool build says so plainly.
         IReadOnlyList<Assembly> assemblies = [.. inspection.UserAssemblies, AssemblyKind.Library];
-        var names = assemblies.Select(a => AssemblyIdentity.Of(a).Utf8Name).ToArray();
-        var headerLength = PayloadLayout.FixedHeaderLength + names.Sum(n => 1 + n.Length + 16) + 4 + 4 + (8 * blobs.Count);
+        var identities = assemblies.Select(AssemblyIdentity.Of).ToArray();
+        var headerLength = PayloadLayout.FixedHeaderLength + identities.Sum(a => 1 + a.Utf8Name.Length + 16) + 4 + 4 + (8 * blobs.Count);
         var total = headerLength + body.Length + blobs.TotalBytes + PayloadLayout.MacLength;
         if (total > Array.MaxLength)
         {
@@ -76,10 +76,11 @@ internal sealed class PayloadCodec
         var offset = PayloadLayout.FixedHeaderLength;
         for (var i = 0; i < assemblies.Count; i++)
         {
-            span[offset++] = checked((byte)names[i].Length);
-            names[i].CopyTo(span[offset..]);
-            offset += names[i].Length;
-            AssemblyIdentity.Of(assemblies[i]).BuildId.TryWriteBytes(span[offset..]);
+            var name = identities[i].Utf8Name;
+            span[offset++] = checked((byte)name.Length);
+            name.CopyTo(span[offset..]);
+            offset += name.Length;
+            identities[i].BuildId.TryWriteBytes(span[offset..]);
             offset += 16;
         }
 
