@@ -50,7 +50,7 @@ internal static class WorkerHost
     private static async Task<int> ServeAsync(string[] arguments, TextWriter log)
     {
         // Standard output carries the protocol alone: what user code prints goes to the log.
-        var replies = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        using var replies = new HeldReplies(new BufferedStream(Console.OpenStandardOutput(), 1 << 16));
         Console.SetOut(log);
         var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
         if (WorkerFrames.ReadSecret(requests) is not { Length: > 0 } secret)
@@ -107,18 +107,19 @@ internal static class WorkerHost
                 if (announceStart)
                 {
                     // Say so before starting: a client that cancelled the job meanwhile then knows to stop this process.
-                    WorkerFrames.WriteReply(replies, WorkerProtocol.JobStarted, default);
+                    replies.Add(WorkerProtocol.JobStarted, default);
                 }
-                // The previous job's reply and this start notice leave in one write, before the job runs.
-                replies.Flush();
+                // The previous job's reply and this start notice leave together, now or, while jobs are short, with
+                // the next ones (within milliseconds, however long this job runs).
+                replies.SendSoon();
                 result = await runner.RunAsync(request, input).ConfigureAwait(false);
             }
             log.Flush();
-            WorkerFrames.WriteReply(replies, result.ExitCode, result.Output);
+            replies.Add(result.ExitCode, result.Output);
             if (jobs.Reader.Count == 0)
             {
-                // Nothing is queued behind it: the client hears now (else it hears with the next job's start).
-                replies.Flush();
+                // Nothing is queued behind it: the client hears now.
+                replies.SendNow();
             }
         }
         return 0;

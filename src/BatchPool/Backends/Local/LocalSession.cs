@@ -183,7 +183,10 @@ internal sealed class LocalSession : IBatchSession
                 // Jobs wait inside a worker only while every slot has its share: with as few jobs as slots, each slot
                 // runs one, and none waits behind another while a slot is idle.
                 var window = dead ? 0 : answered ? Math.Clamp(_queue.Reader.Count / _parallelJobs, 1, MaxJobsInFlight) : 1;
-                while (inFlight.Count < window && TryTake(out var queued))
+                // Refilled by halves, not job by job: jobs sent together cost one write and one wake-up of the worker,
+                // and the half still in flight keeps it busy meanwhile.
+                var refill = inFlight.Count <= window / 2;
+                while (refill && inFlight.Count < window && TryTake(out var queued))
                 {
                     if (queued.Job.Ended.IsCompleted)
                     {
