@@ -57,14 +57,16 @@ internal static class DiagnoseWorkload
         codec.Decode(codec.Encode(new JobOutput([new CallOutcome(3, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput);
 
         var inputs = new byte[Calls][];
-        var encodeInput = PerCall(i => inputs[i] = codec.Encode(new JobInput(triple, [[i]]), PayloadKind.JobInput).Bytes);
-        var decodeInput = PerCall(i => codec.Decode(inputs[i], PayloadKind.JobInput));
+        var (encodeInput, encodeInputBytes) = PerCall(i => inputs[i] = codec.Encode(new JobInput(triple, [[i]]), PayloadKind.JobInput).Bytes);
+        var (decodeInput, decodeInputBytes) = PerCall(i => codec.Decode(inputs[i], PayloadKind.JobInput));
         var outputs = new byte[Calls][];
-        var encodeOutput = PerCall(i => outputs[i] = codec.Encode(new JobOutput([new CallOutcome(i * 3, null)]), PayloadKind.JobOutput).Bytes);
-        var decodeOutput = PerCall(i => codec.Decode(outputs[i], PayloadKind.JobOutput));
+        var (encodeOutput, encodeOutputBytes) = PerCall(i => outputs[i] = codec.Encode(new JobOutput([new CallOutcome(i * 3, null)]), PayloadKind.JobOutput).Bytes);
+        var (decodeOutput, decodeOutputBytes) = PerCall(i => codec.Decode(outputs[i], PayloadKind.JobOutput));
         Console.WriteLine(
             $"  codec per call (one-call jobs, in process): input encode {Microseconds(encodeInput)} ({inputs[0].Length} B) + decode " +
             $"{Microseconds(decodeInput)}; output encode {Microseconds(encodeOutput)} ({outputs[0].Length} B) + decode {Microseconds(decodeOutput)}");
+        Console.WriteLine(
+            $"  allocated per call: input encode {encodeInputBytes:N0} B + decode {decodeInputBytes:N0} B; output encode {encodeOutputBytes:N0} B + decode {decodeOutputBytes:N0} B");
     }
 
     private static void Storage()
@@ -74,8 +76,8 @@ internal static class DiagnoseWorkload
         {
             var storage = new FileSystemStorage(root.FullName);
             var blob = new byte[400];
-            var write = PerCall(i => storage.WriteAsync($"x/inputs/c{i}/input", blob).AsTask().GetAwaiter().GetResult());
-            var read = PerCall(i => storage.ReadAsync($"x/inputs/c{i}/input").AsTask().GetAwaiter().GetResult());
+            var (write, _) = PerCall(i => storage.WriteAsync($"x/inputs/c{i}/input", blob).AsTask().GetAwaiter().GetResult());
+            var (read, _) = PerCall(i => storage.ReadAsync($"x/inputs/c{i}/input").AsTask().GetAwaiter().GetResult());
             var clock = Stopwatch.StartNew();
             storage.DeleteFolderAsync("x").AsTask().GetAwaiter().GetResult();
             Console.WriteLine(
@@ -111,13 +113,15 @@ internal static class DiagnoseWorkload
         }
     }
 
-    private static double PerCall(Action<int> call)
+    /// <summary>Microseconds and bytes allocated (by this thread) per call.</summary>
+    private static (double Microseconds, long Bytes) PerCall(Action<int> call)
     {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < Calls; i++)
         {
             call(i);
         }
-        return clock.Elapsed.TotalMicroseconds / Calls;
+        return (clock.Elapsed.TotalMicroseconds / Calls, (GC.GetAllocatedBytesForCurrentThread() - allocated) / Calls);
     }
 }

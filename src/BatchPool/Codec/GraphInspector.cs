@@ -12,7 +12,7 @@ internal sealed class GraphInspector
     /// <summary>Inspects a graph; throws <see cref="UnserializableValueException"/> naming the path of the first refused value.</summary>
     public GraphInspection Inspect(object? graph)
     {
-        var walk = new Walk();
+        var walk = Walk.Rent();
         switch (graph)
         {
             case JobInput input:
@@ -20,7 +20,7 @@ internal sealed class GraphInspector
                 walk.Push(input.Function, -1, "closure");
                 for (var i = 0; i < input.Calls.Length; i++)
                 {
-                    walk.Push(input.Calls[i], -1, $"call[{i}]");
+                    walk.Push(input.Calls[i], -1, "call", i);
                 }
 
                 break;
@@ -29,8 +29,8 @@ internal sealed class GraphInspector
                 for (var i = 0; i < output.Outcomes.Length; i++)
                 {
                     walk.Visit(output.Outcomes[i]);
-                    walk.Push(output.Outcomes[i]?.Value, -1, $"result[{i}]");
-                    walk.Push(output.Outcomes[i]?.Error, -1, $"error[{i}]");
+                    walk.Push(output.Outcomes[i]?.Value, -1, "result", i);
+                    walk.Push(output.Outcomes[i]?.Error, -1, "error", i);
                 }
 
                 break;
@@ -40,7 +40,9 @@ internal sealed class GraphInspector
         }
 
         walk.Run(lenient: false);
-        return new GraphInspection(walk.Assemblies, walk.Count);
+        var inspection = new GraphInspection([.. walk.Assemblies], walk.Count);
+        walk.Return();
+        return inspection;
     }
 
     /// <summary>True when <paramref name="value"/> can be shipped (used for optional parts such as exception fields).</summary>
@@ -51,27 +53,66 @@ internal sealed class GraphInspector
             return true;
         }
 
-        var walk = new Walk();
+        var walk = Walk.Rent();
         walk.Push(value, -1, "value");
-        return walk.Run(lenient: true);
+        var shippable = walk.Run(lenient: true);
+        walk.Return();
+        return shippable;
     }
 
     private sealed class Walk
     {
+        /// <summary>A walk of at most this many objects is kept for the thread's next one (a larger one's sets are let go).</summary>
+        private const int ReusedUpTo = 4096;
+
+        /// <summary>A segment's index that says "no index": the segment is its name alone.</summary>
+        private const int NoIndex = -1;
+
+        // Most graphs are small and encoded one after another: a thread reuses its walk's sets and lists.
+        [ThreadStatic]
+        private static Walk? t_spare;
+
         private readonly HashSet<object> _seen = new(ReferenceEqualityComparer.Instance);
         // Values still to walk and their path nodes, as parallel lists (lists of classes and of ints come compiled with
         // the framework; a stack or list of value tuples would be compiled at run time in every fresh process).
         private readonly List<object> _pendingValues = [];
         private readonly List<int> _pendingNodes = [];
 
-        // The path tree: each node's parent node and its own segment.
+        // The path tree: each node's parent node and its own segment, a name and an optional index ("call", 3 is
+        // "call[3]"), made into text only when a path is reported: most walks report none.
         private readonly List<int> _nodeParents = [];
-        private readonly List<string> _nodeSegments = [];
+        private readonly List<string> _nodeNames = [];
+        private readonly List<int> _nodeIndexes = [];
         private readonly HashSet<Assembly> _assemblySet = [];
 
         public List<Assembly> Assemblies { get; } = [];
 
         public int Count => _seen.Count;
+
+        public static Walk Rent()
+        {
+            var walk = t_spare ?? new Walk();
+            t_spare = null;
+            return walk;
+        }
+
+        /// <summary>Gives the walk back for the thread's next one, emptied; a walk that threw is simply dropped.</summary>
+        public void Return()
+        {
+            if (_seen.Count > ReusedUpTo || _nodeParents.Count > ReusedUpTo)
+            {
+                return;
+            }
+            _seen.Clear();
+            _pendingValues.Clear();
+            _pendingNodes.Clear();
+            _nodeParents.Clear();
+            _nodeNames.Clear();
+            _nodeIndexes.Clear();
+            _assemblySet.Clear();
+            Assemblies.Clear();
+            t_spare = this;
+        }
 
         public void Visit(object? value)
         {
@@ -82,7 +123,7 @@ internal sealed class GraphInspector
             }
         }
 
-        public void Push(object? value, int parent, string segment)
+        public void Push(object? value, int parent, string name, int index = NoIndex)
         {
             if (value is null || _seen.Contains(value))
             {
@@ -90,7 +131,8 @@ internal sealed class GraphInspector
             }
 
             _nodeParents.Add(parent);
-            _nodeSegments.Add(segment);
+            _nodeNames.Add(name);
+            _nodeIndexes.Add(index);
             _pendingValues.Add(value);
             _pendingNodes.Add(_nodeParents.Count - 1);
         }
@@ -136,7 +178,7 @@ internal sealed class GraphInspector
                         var index = 0;
                         foreach (var element in (Array)value)
                         {
-                            Push(element, node, $"[{index++}]");
+                            Push(element, node, "", index++);
                         }
 
                         break;
@@ -154,7 +196,7 @@ internal sealed class GraphInspector
                         var fields = shape.Fields;
                         for (var i = 0; i < fields.Length; i++)
                         {
-                            Push(fields[i].GetValue(value), node, "." + shape.FieldNames[i]);
+                            Push(fields[i].GetValue(value), node, shape.FieldPaths[i]);
                         }
 
                         break;
@@ -210,7 +252,7 @@ internal sealed class GraphInspector
             {
                 for (var i = 0; i < aggregate.InnerExceptions.Count; i++)
                 {
-                    Push(aggregate.InnerExceptions[i], node, $".InnerExceptions[{i}]");
+                    Push(aggregate.InnerExceptions[i], node, ".InnerExceptions", i);
                 }
             }
             else
@@ -221,17 +263,19 @@ internal sealed class GraphInspector
             foreach (var field in ExceptionFields.DeclaredBelowException(value.GetType()))
             {
                 var fieldValue = field.GetValue(value);
-                if (fieldValue is not null && new Walk().PushAndRun(fieldValue))
+                if (fieldValue is not null && IsShippableAlone(fieldValue))
                 {
                     Push(fieldValue, node, "." + TypeShape.DisplayName(field.Name));
                 }
             }
         }
 
-        private bool PushAndRun(object value)
+        private static bool IsShippableAlone(object value)
         {
-            Push(value, -1, "value");
-            return Run(lenient: true);
+            // A walk of its own: the field is judged alone, and left out if it cannot travel.
+            var walk = new Walk();
+            walk.Push(value, -1, "value");
+            return walk.Run(lenient: true);
         }
 
         private void AddAssemblies(Assembly[] assemblies)
@@ -255,7 +299,7 @@ internal sealed class GraphInspector
             var segments = new List<string>();
             for (var n = node; n >= 0; n = _nodeParents[n])
             {
-                segments.Add(_nodeSegments[n]);
+                segments.Add(_nodeIndexes[n] == NoIndex ? _nodeNames[n] : $"{_nodeNames[n]}[{_nodeIndexes[n]}]");
             }
 
             segments.Reverse();

@@ -54,9 +54,13 @@ internal sealed class PayloadCodec
         });
 
         // BatchPool itself is pinned too (last, after the user's): a worker of another BatchPool build says so plainly.
-        IReadOnlyList<Assembly> assemblies = [.. inspection.UserAssemblies, AssemblyKind.Library];
-        var identities = assemblies.Select(AssemblyIdentity.Of).ToArray();
-        var headerLength = PayloadLayout.FixedHeaderLength + identities.Sum(a => 1 + a.Utf8Name.Length + 16) + 4 + 4 + (8 * blobs.Count);
+        var identities = new AssemblyIdentity[inspection.UserAssemblies.Count + 1];
+        var headerLength = PayloadLayout.FixedHeaderLength + 4 + 4 + (8 * blobs.Count);
+        for (var i = 0; i < identities.Length; i++)
+        {
+            identities[i] = AssemblyIdentity.Of(i < inspection.UserAssemblies.Count ? inspection.UserAssemblies[i] : AssemblyKind.Library);
+            headerLength += 1 + identities[i].Utf8Name.Length + 16;
+        }
         var total = headerLength + body.Length + blobs.TotalBytes + PayloadLayout.MacLength;
         if (total > Array.MaxLength)
         {
@@ -72,9 +76,9 @@ internal sealed class PayloadCodec
         BinaryPrimitives.WriteUInt64LittleEndian(span[PayloadLayout.TotalLengthOffset..], (ulong)total);
         span[PayloadLayout.RuntimeMajorOffset] = (byte)Environment.Version.Major;
         span[PayloadLayout.RuntimeMinorOffset] = (byte)Environment.Version.Minor;
-        BinaryPrimitives.WriteUInt16LittleEndian(span[PayloadLayout.AssemblyCountOffset..], checked((ushort)assemblies.Count));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[PayloadLayout.AssemblyCountOffset..], checked((ushort)identities.Length));
         var offset = PayloadLayout.FixedHeaderLength;
-        for (var i = 0; i < assemblies.Count; i++)
+        for (var i = 0; i < identities.Length; i++)
         {
             var name = identities[i].Utf8Name;
             span[offset++] = checked((byte)name.Length);

@@ -75,12 +75,12 @@ internal sealed class TypeShape
                     }
 
                     walked.Add(field);
-                    names.Add(DisplayName(field.Name));
+                    names.Add("." + DisplayName(field.Name));
                 }
             }
 
             Fields = [.. walked];
-            FieldNames = [.. names];
+            FieldPaths = [.. names];
         }
     }
 
@@ -98,7 +98,8 @@ internal sealed class TypeShape
     /// <summary>Fields that may hold references, to walk.</summary>
     public FieldInfo[] Fields { get; } = [];
 
-    public string[] FieldNames { get; } = [];
+    /// <summary>Each of <see cref="Fields"/> as a segment of a path to a value: a dot and the field's display name.</summary>
+    public string[] FieldPaths { get; } = [];
 
     public static TypeShape Of(Type type) => Shapes.GetOrAdd(type, static t => new TypeShape(t));
 

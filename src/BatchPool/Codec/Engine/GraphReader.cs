@@ -3,8 +3,14 @@ namespace BatchPool.Codec;
 /// <summary>Reads one object graph written by <see cref="GraphWriter"/>, resolving type names with one <see cref="TypeResolver"/>.</summary>
 internal sealed class GraphReader(Stream stream, BlobReader blobs, TypeResolver resolver)
 {
-    // Objects by id; null while an object is reserved but not yet created (see Reserve).
-    private readonly List<object?> _objects = [];
+    /// <summary>A reader's tables up to this many entries are kept for the thread's next reader (larger ones are let go).</summary>
+    private const int ReusedUpTo = 4096;
+
+    // Most payloads are small and read one after another: a thread reuses the last reader's tables.
+    [ThreadStatic]
+    private static Tables? t_spareTables;
+
+    private readonly Tables _tables = TakeSpareTables();
 
     public Stream Stream { get; } = stream;
 
@@ -13,7 +19,7 @@ internal sealed class GraphReader(Stream stream, BlobReader blobs, TypeResolver 
     public TypeResolver Resolver { get; } = resolver;
 
     /// <summary>Types read so far in this payload, by index after the well-known ones; the type is null where it cannot be loaded.</summary>
-    public List<ResolvedType> ReadTypes { get; } = [];
+    public List<ResolvedType> ReadTypes => _tables.Types;
 
     public object? ReadObject()
     {
@@ -35,7 +41,7 @@ internal sealed class GraphReader(Stream stream, BlobReader blobs, TypeResolver 
     }
 
     /// <summary>Gives <paramref name="value"/> the next object id (see <see cref="GraphWriter.Track"/>).</summary>
-    public void Track(object value) => _objects.Add(value);
+    public void Track(object value) => _tables.Objects.Add(value);
 
     /// <summary>
     /// Takes the next object id for an object that can only be created after some of its parts are read (a
@@ -43,17 +49,44 @@ internal sealed class GraphReader(Stream stream, BlobReader blobs, TypeResolver 
     /// </summary>
     public int Reserve()
     {
-        _objects.Add(null);
-        return _objects.Count - 1;
+        _tables.Objects.Add(null);
+        return _tables.Objects.Count - 1;
     }
 
-    public void Fill(int id, object value) => _objects[id] = value;
+    public void Fill(int id, object value) => _tables.Objects[id] = value;
 
     public object GetObject(uint id) =>
-        id < (uint)_objects.Count
-            ? _objects[(int)id] ?? throw new PayloadFormatException($"object {id} is referenced from inside its own parts, before it exists")
+        id < (uint)_tables.Objects.Count
+            ? _tables.Objects[(int)id] ?? throw new PayloadFormatException($"object {id} is referenced from inside its own parts, before it exists")
             : throw new PayloadFormatException($"object reference {id} points nowhere");
 
     /// <summary>A reader for a separate graph (its own ids and type table) in the same load context, without blobs.</summary>
     public GraphReader Nested(Stream nested) => new(nested, BlobReader.Empty, Resolver);
+
+    /// <summary>Ends the reader after a graph was read: its tables, emptied (they must not keep the graph alive), serve the thread's next reader.</summary>
+    public void Release()
+    {
+        if (_tables.Objects.Count > ReusedUpTo || _tables.Types.Count > ReusedUpTo)
+        {
+            return;
+        }
+        _tables.Objects.Clear();
+        _tables.Types.Clear();
+        t_spareTables = _tables;
+    }
+
+    private static Tables TakeSpareTables()
+    {
+        var tables = t_spareTables ?? new Tables();
+        t_spareTables = null;
+        return tables;
+    }
+
+    private sealed class Tables
+    {
+        // Objects by id; null while an object is reserved but not yet created (see Reserve).
+        public List<object?> Objects { get; } = [];
+
+        public List<ResolvedType> Types { get; } = [];
+    }
 }

@@ -7,7 +7,14 @@ namespace BatchPool.Codec;
 /// </summary>
 internal sealed class GraphWriter(Stream stream, BlobWriter? blobs, GraphInspector inspector)
 {
-    private readonly Dictionary<object, int> _ids = new(ReferenceEqualityComparer.Instance);
+    /// <summary>A writer's tables up to this many entries are kept for the thread's next writer (larger ones are let go).</summary>
+    private const int ReusedUpTo = 4096;
+
+    // Most payloads are small and written one after another: a thread reuses the last writer's tables.
+    [ThreadStatic]
+    private static Tables? t_spareTables;
+
+    private readonly Tables _tables = TakeSpareTables();
 
     public Stream Stream { get; } = stream;
 
@@ -18,7 +25,7 @@ internal sealed class GraphWriter(Stream stream, BlobWriter? blobs, GraphInspect
     public GraphInspector Inspector { get; } = inspector;
 
     /// <summary>Types written in this payload, by index after the well-known ones, so each name is written once.</summary>
-    public Dictionary<Type, int> WrittenTypes { get; } = [];
+    public Dictionary<Type, int> WrittenTypes => _tables.Types;
 
     /// <summary>Writes a value of any type: null, a reference to an object already written, or a new value.</summary>
     public void WriteObject(object? value)
@@ -32,7 +39,7 @@ internal sealed class GraphWriter(Stream stream, BlobWriter? blobs, GraphInspect
         var type = value.GetType();
         if (!type.IsValueType)
         {
-            if (_ids.Count > 0 && _ids.TryGetValue(value, out var id))
+            if (_tables.Ids.Count > 0 && _tables.Ids.TryGetValue(value, out var id))
             {
                 Stream.WriteByte(GraphTag.Reference);
                 WireFormat.WriteVarUInt(Stream, (uint)id);
@@ -52,16 +59,42 @@ internal sealed class GraphWriter(Stream stream, BlobWriter? blobs, GraphInspect
         ValueCodecs.For(type).Write(this, value);
     }
 
-    public bool TryGetObjectId(object value, out int id) => _ids.TryGetValue(value, out id);
+    public bool TryGetObjectId(object value, out int id) => _tables.Ids.TryGetValue(value, out id);
 
     /// <summary>
     /// Gives <paramref name="value"/> the next object id. Every codec tracks the objects it writes at the point where
     /// its reader tracks (or reserves) them, so both sides number objects alike.
     /// </summary>
-    public void Track(object value) => _ids.Add(value, _ids.Count);
+    public void Track(object value) => _tables.Ids.Add(value, _tables.Ids.Count);
 
     /// <summary>A writer for a separate graph (its own ids and type table) that shares this one's settings, minus blobs.</summary>
     public GraphWriter Nested(Stream nested) => new(nested, blobs: null, Inspector);
+
+    /// <summary>Ends the writer after a graph was written: its tables, emptied, serve the thread's next writer.</summary>
+    public void Release()
+    {
+        if (_tables.Ids.Count > ReusedUpTo || _tables.Types.Count > ReusedUpTo)
+        {
+            return;
+        }
+        _tables.Ids.Clear();
+        _tables.Types.Clear();
+        t_spareTables = _tables;
+    }
+
+    private static Tables TakeSpareTables()
+    {
+        var tables = t_spareTables ?? new Tables();
+        t_spareTables = null;
+        return tables;
+    }
+
+    private sealed class Tables
+    {
+        public Dictionary<object, int> Ids { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public Dictionary<Type, int> Types { get; } = [];
+    }
 }
 
 /// <summary>The first byte of every value in a body.</summary>

@@ -8,12 +8,18 @@ namespace BatchPool.Codec;
 /// </summary>
 internal sealed class ObjectGraphEngine(GraphInspector inspector) : IObjectGraphEngine
 {
-    public void Serialize(object? graph, Stream body, BlobWriter blobs) =>
-        new GraphWriter(body, blobs, inspector).WriteObject(graph);
+    public void Serialize(object? graph, Stream body, BlobWriter blobs)
+    {
+        var writer = new GraphWriter(body, blobs, inspector);
+        writer.WriteObject(graph);
+        writer.Release();
+    }
 
     public object? Deserialize(Stream body, BlobReader blobs, TypeResolver resolver)
     {
-        var value = new GraphReader(body, blobs, resolver).ReadObject();
+        var reader = new GraphReader(body, blobs, resolver);
+        var value = reader.ReadObject();
+        reader.Release();
         if (body.Position != body.Length)
         {
             throw new PayloadFormatException($"{body.Length - body.Position} bytes follow the graph");
