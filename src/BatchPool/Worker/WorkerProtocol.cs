@@ -68,16 +68,35 @@ internal static class WorkerProtocol
         ($"{statusPrefix}.{index}.start", $"{statusPrefix}.{index}.exit", $"{statusPrefix}.{index}.cancel");
 
     /// <summary>The call a <c>run</c> command names (its first), or null.</summary>
-    public static string? CallNameOf(IReadOnlyList<string> runArguments) =>
-        OptionsOf(runArguments).FirstOrDefault(o => o.Name == CallOption)?.Value;
+    public static string? CallNameOf(IReadOnlyList<string> runArguments)
+    {
+        // Asked for every job the local backend sends and every job a worker serves: a plain scan.
+        for (var i = 1; i + 1 < runArguments.Count; i += 2)
+        {
+            if (runArguments[i] == CallOption)
+            {
+                return runArguments[i + 1];
+            }
+        }
+        return null;
+    }
 
     /// <summary>The executor a <c>serve</c> command names, or null when it names none.</summary>
     public static (string StorageLocator, string Folder)? ParseServe(IReadOnlyList<string> arguments)
     {
-        var options = OptionsOf(arguments);
-        return options.FirstOrDefault(o => o.Name == StorageOption)?.Value is { } storage && options.FirstOrDefault(o => o.Name == FolderOption)?.Value is { } folder
-            ? (storage, folder)
-            : null;
+        string? storage = null, folder = null;
+        for (var i = 1; i + 1 < arguments.Count; i += 2)
+        {
+            if (arguments[i] == StorageOption)
+            {
+                storage ??= arguments[i + 1];
+            }
+            else if (arguments[i] == FolderOption)
+            {
+                folder ??= arguments[i + 1];
+            }
+        }
+        return storage is not null && folder is not null ? (storage, folder) : null;
     }
 
     public static RunRequest ParseRun(IReadOnlyList<string> arguments)
@@ -86,42 +105,44 @@ internal static class WorkerProtocol
         {
             throw new ArgumentException($"expected '{RunCommand}', got '{string.Join(' ', arguments)}'");
         }
-        var options = OptionsOf(arguments);
-        if (options.FirstOrDefault(o => o.Name is not (StorageOption or FolderOption or CallOption or StatusOption)) is { Name: { } unknown })
+        // Parsed for every job a worker runs: one pass, the last of a repeated single-valued option counting.
+        string? storage = null, folder = null, status = null;
+        var calls = new List<string>(1);
+        for (var i = 1; i + 1 < arguments.Count; i += 2)
         {
-            throw new ArgumentException($"unknown option '{unknown}'");
+            var value = arguments[i + 1];
+            switch (arguments[i])
+            {
+                case StorageOption:
+                    storage = value;
+                    break;
+                case FolderOption:
+                    folder = value;
+                    break;
+                case CallOption:
+                    calls.Add(value);
+                    break;
+                case StatusOption:
+                    status = value;
+                    break;
+                case var unknown:
+                    throw new ArgumentException($"unknown option '{unknown}'");
+            }
         }
-        string? Single(string name) => options.LastOrDefault(o => o.Name == name)?.Value;
-        var calls = options.Where(o => o.Name == CallOption).Select(o => o.Value).ToList();
         if (calls.Count == 0)
         {
             throw new ArgumentException($"{CallOption} is missing");
         }
-        if (calls.Count > 1 && Single(StatusOption) is null)
+        if (calls.Count > 1 && status is null)
         {
             throw new ArgumentException($"several calls need {StatusOption}");
         }
         return new RunRequest(
-            Single(StorageOption) ?? throw new ArgumentException($"{StorageOption} is missing"),
-            Single(FolderOption) ?? throw new ArgumentException($"{FolderOption} is missing"),
+            storage ?? throw new ArgumentException($"{StorageOption} is missing"),
+            folder ?? throw new ArgumentException($"{FolderOption} is missing"),
             calls,
-            Single(StatusOption));
+            status);
     }
-
-    /// <summary>The <c>--name value</c> pairs after the command word, in order (<c>--call</c> may repeat).</summary>
-    private static List<CommandOption> OptionsOf(IReadOnlyList<string> arguments)
-    {
-        var options = new List<CommandOption>();
-        for (var i = 1; i + 1 < arguments.Count; i += 2)
-        {
-            options.Add(new CommandOption(arguments[i], arguments[i + 1]));
-        }
-        return options;
-    }
-
-    // A class, not a value tuple: a fresh worker parses its first job with shared generic code the framework brings
-    // compiled, instead of compiling LINQ over a tuple.
-    private sealed record CommandOption(string Name, string Value);
 }
 
 /// <summary>A parsed <c>run</c> command: one job, or (with <see cref="StatusPrefix"/>) several run one after another.</summary>
