@@ -67,6 +67,19 @@ internal static class DiagnoseWorkload
             $"{Microseconds(decodeInput)}; output encode {Microseconds(encodeOutput)} ({outputs[0].Length} B) + decode {Microseconds(decodeOutput)}");
         Console.WriteLine(
             $"  allocated per call: input encode {encodeInputBytes:N0} B + decode {decodeInputBytes:N0} B; output encode {encodeOutputBytes:N0} B + decode {decodeOutputBytes:N0} B");
+
+        // Workload 2's jobs: 100 calls each.
+        const int CallsPerJob = 100;
+        var jobs = Calls / CallsPerJob;
+        var chunkInputs = new byte[jobs][];
+        var chunkOutputs = new byte[jobs][];
+        var (encodeChunk, _) = PerCall(j => chunkInputs[j % jobs] = codec.Encode(new JobInput(triple, [.. Enumerable.Range(j, CallsPerJob).Select(i => new object?[] { i })]), PayloadKind.JobInput).Bytes, jobs);
+        var (decodeChunk, _) = PerCall(j => codec.Decode(chunkInputs[j], PayloadKind.JobInput), jobs);
+        var (encodeChunkOutput, _) = PerCall(j => chunkOutputs[j] = codec.Encode(new JobOutput([.. Enumerable.Range(j, CallsPerJob).Select(i => new CallOutcome(i * 3, null))]), PayloadKind.JobOutput).Bytes, jobs);
+        var (decodeChunkOutput, _) = PerCall(j => codec.Decode(chunkOutputs[j], PayloadKind.JobOutput), jobs);
+        Console.WriteLine(
+            $"  codec per call in 100-call jobs: input encode {Microseconds(encodeChunk / CallsPerJob)} ({chunkInputs[0].Length / CallsPerJob} B) + decode " +
+            $"{Microseconds(decodeChunk / CallsPerJob)}; output encode {Microseconds(encodeChunkOutput / CallsPerJob)} ({chunkOutputs[0].Length / CallsPerJob} B) + decode {Microseconds(decodeChunkOutput / CallsPerJob)}");
     }
 
     private static void Storage()
@@ -114,14 +127,14 @@ internal static class DiagnoseWorkload
     }
 
     /// <summary>Microseconds and bytes allocated (by this thread) per call.</summary>
-    private static (double Microseconds, long Bytes) PerCall(Action<int> call)
+    private static (double Microseconds, long Bytes) PerCall(Action<int> call, int calls = Calls)
     {
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < Calls; i++)
+        for (var i = 0; i < calls; i++)
         {
             call(i);
         }
-        return (clock.Elapsed.TotalMicroseconds / Calls, (GC.GetAllocatedBytesForCurrentThread() - allocated) / Calls);
+        return (clock.Elapsed.TotalMicroseconds / calls, (GC.GetAllocatedBytesForCurrentThread() - allocated) / calls);
     }
 }

@@ -8,16 +8,18 @@ namespace BatchPool.Backends.Local;
 
 /// <summary>
 /// One executor's jobs on the local backend: a queue, and one slot per parallel job, each owning a warm worker process
-/// that starts with the session and is replaced when it dies or a cancel kills it. A slot keeps a few jobs in flight
-/// (the first runs, the others wait inside the worker) so that the worker never waits for the client between jobs.
+/// that starts with the session and is replaced when it dies or a cancel kills it. A slot keeps jobs in flight (the first
+/// runs, the others wait inside the worker; <see cref="SlotPace"/> says how many) so that the worker never waits for the
+/// client between jobs.
 /// </summary>
 internal sealed class LocalSession : IBatchSession
 {
     /// <summary>
-    /// The most jobs a slot keeps in flight. A slot sends more ahead the longer the queue (its share of it, capped
-    /// here): a long map hides every round trip, while a short queue stays balanced across slots.
+    /// The most jobs a slot keeps in flight. A slot sends ahead what its worker runs in a few milliseconds
+    /// (<see cref="SlotPace"/>), and never more than its share of the queue: a long map of short calls hides every round
+    /// trip, while long jobs and a short queue stay balanced across slots.
     /// </summary>
-    private const int MaxJobsInFlight = 32;
+    private const int MaxJobsInFlight = 1024;
 
     private static readonly BatchJobOutcome ShutDownBeforeStart = new(BatchJobState.Cancelled, Detail: "the executor shut down before the job started");
 
@@ -125,6 +127,7 @@ internal sealed class LocalSession : IBatchSession
         // Until a worker answered once it is still booting: it gets one job, not a share of the queue to sit on while
         // the other slots' workers run out of work.
         var answered = false;
+        var pace = new SlotPace();
         var countedIdle = slot == 0;
         var unflushed = false;
         try
@@ -182,7 +185,7 @@ internal sealed class LocalSession : IBatchSession
                 var worker = process!;
                 // Jobs wait inside a worker only while every slot has its share: with as few jobs as slots, each slot
                 // runs one, and none waits behind another while a slot is idle.
-                var window = dead ? 0 : answered ? Math.Clamp(_queue.Reader.Count / _parallelJobs, 1, MaxJobsInFlight) : 1;
+                var window = dead ? 0 : answered ? Math.Clamp(Math.Min(_queue.Reader.Count / _parallelJobs, pace.JobsAhead(MaxJobsInFlight)), 1, MaxJobsInFlight) : 1;
                 // Refilled by halves, not job by job: jobs sent together cost one write and one wake-up of the worker,
                 // and the half still in flight keeps it busy meanwhile.
                 var refill = inFlight.Count <= window / 2;
@@ -258,6 +261,7 @@ internal sealed class LocalSession : IBatchSession
                 var head = inFlight.Dequeue();
                 _sent.TryRemove(head.Job, out _);
                 head.Job.ReportEnded(reply.Outcome!);
+                pace.Ended(nextQueued: inFlight.Count > 0);
                 if (reply.Kind == WorkerReplyKind.Died)
                 {
                     // The worker died (or was killed) running the head job; the jobs behind it never started: send them again.
