@@ -50,7 +50,7 @@ internal static class WorkerHost
     private static async Task<int> ServeAsync(string[] arguments, TextWriter log)
     {
         // Standard output carries the protocol alone: what user code prints goes to the log.
-        using var replies = new HeldReplies(new BufferedStream(Console.OpenStandardOutput(), 1 << 16));
+        var replies = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
         Console.SetOut(log);
         var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
         if (WorkerFrames.ReadSecret(requests) is not { Length: > 0 } secret)
@@ -107,19 +107,20 @@ internal static class WorkerHost
                 if (announceStart)
                 {
                     // Say so before starting: a client that cancelled the job meanwhile then knows to stop this process.
-                    replies.Add(WorkerProtocol.JobStarted, default);
+                    WorkerFrames.WriteReply(replies, WorkerProtocol.JobStarted, default);
                 }
-                // The previous job's reply and this start notice leave together, now or, while jobs are short, with
-                // the next ones (within milliseconds, however long this job runs).
-                replies.SendSoon();
+                // The previous job's reply and this start notice leave in one write, before the job runs: held any
+                // longer, the reply would die with this process should this job kill it (the client would then blame the
+                // job it did not hear about, and run again the ones sent behind it).
+                replies.Flush();
                 result = await runner.RunAsync(request, input).ConfigureAwait(false);
             }
             log.Flush();
-            replies.Add(result.ExitCode, result.Output);
+            WorkerFrames.WriteReply(replies, result.ExitCode, result.Output);
             if (jobs.Reader.Count == 0)
             {
-                // Nothing is queued behind it: the client hears now.
-                replies.SendNow();
+                // Nothing is queued behind it: the client hears now (else it hears with the next job's start).
+                replies.Flush();
             }
         }
         return 0;

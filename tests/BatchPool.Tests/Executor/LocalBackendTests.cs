@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BatchPool.Backends;
 
 namespace BatchPool.Tests.Executor;
 
@@ -90,6 +91,43 @@ public sealed class LocalBackendTests
         Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "inputs"), "input", SearchOption.AllDirectories).Length);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(folder, "outputs"), "output", SearchOption.AllDirectories).Length);
     }
+
+    [Fact]
+    public async Task A_job_that_kills_its_worker_among_short_ones_fails_alone_and_no_job_runs_twice()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        var runs = Path.Combine(single.Root, "runs");
+        Directory.CreateDirectory(runs);
+        // Short jobs sent ahead to one worker: the ones before the fatal one have answered (or must be answered) before it
+        // kills the process, so that they keep their results, and the ones behind it run once, in the next worker.
+        var job = RecordsItsRunsAndKillsItsWorkerAt(runs, 25);
+        var futures = Enumerable.Range(0, 40).Select(i => bpe.Submit(job, i)).ToList();
+        for (var i = 0; i < futures.Count; i++)
+        {
+            if (i == 25)
+            {
+                var error = Assert.Throws<BatchJobFailedException>(() => futures[i].Result());
+                Assert.Equal(BatchJobState.Failed, error.State);
+            }
+            else
+            {
+                Assert.Equal(i, futures[i].Result());
+            }
+            Assert.Equal(["ran"], File.ReadAllLines(Path.Combine(runs, $"{i}")));
+        }
+    }
+
+    // Built here, not in the test: a lambda of the test's scope would share its closure with the executor.
+    private static Func<int, int> RecordsItsRunsAndKillsItsWorkerAt(string runs, int fatal) => x =>
+    {
+        File.AppendAllText(Path.Combine(runs, $"{x}"), "ran\n");
+        if (x == fatal)
+        {
+            Environment.FailFast($"job {x} kills its worker on purpose");
+        }
+        return x;
+    };
 
     /// <summary>The worker processes whose command line names this storage folder (the test process runs other tests' workers too).</summary>
     private static int[] WorkerProcessesServing(string storageRoot) =>
