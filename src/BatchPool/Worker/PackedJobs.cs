@@ -32,7 +32,7 @@ internal static class PackedJobs
                 exitCode = (await runner.RunAsync(WorkerProtocol.RunArguments(packed.StorageLocator, packed.Folder, call)).ConfigureAwait(false)).ExitCode;
             }
             await log.FlushAsync().ConfigureAwait(false);
-            await FileSystemStorage.WriteFileAtomicallyAsync(exited, System.Text.Encoding.ASCII.GetBytes(exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n")).ConfigureAwait(false);
+            FileSystemStorage.WriteFileAtomically(exited, System.Text.Encoding.ASCII.GetBytes(exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
         }
         return WorkerProtocol.Succeeded;
     }
