@@ -12,7 +12,7 @@ internal sealed class GraphInspector
     /// <summary>Inspects a graph; throws <see cref="UnserializableValueException"/> naming the path of the first refused value.</summary>
     public GraphInspection Inspect(object? graph)
     {
-        var walk = Walk.Rent();
+        var walk = ThreadSpare<Walk>.Take();
         switch (graph)
         {
             case JobInput input:
@@ -53,7 +53,7 @@ internal sealed class GraphInspector
             return true;
         }
 
-        var walk = Walk.Rent();
+        var walk = ThreadSpare<Walk>.Take();
         walk.Push(value, -1, "value");
         var shippable = walk.Run(lenient: true);
         walk.Return();
@@ -62,15 +62,8 @@ internal sealed class GraphInspector
 
     private sealed class Walk
     {
-        /// <summary>A walk of at most this many objects is kept for the thread's next one (a larger one's sets are let go).</summary>
-        private const int ReusedUpTo = 4096;
-
         /// <summary>A segment's index that says "no index": the segment is its name alone.</summary>
         private const int NoIndex = -1;
-
-        // Most graphs are small and encoded one after another: a thread reuses its walk's sets and lists.
-        [ThreadStatic]
-        private static Walk? t_spare;
 
         private readonly HashSet<object> _seen = new(ReferenceEqualityComparer.Instance);
         // Values still to walk and their path nodes, as parallel lists (lists of classes and of ints come compiled with
@@ -89,17 +82,10 @@ internal sealed class GraphInspector
 
         public int Count => _seen.Count;
 
-        public static Walk Rent()
-        {
-            var walk = t_spare ?? new Walk();
-            t_spare = null;
-            return walk;
-        }
-
-        /// <summary>Gives the walk back for the thread's next one, emptied; a walk that threw is simply dropped.</summary>
+        /// <summary>Gives the walk back, emptied, for the thread's next one (<see cref="ThreadSpare{T}"/>); a walk that threw is simply dropped.</summary>
         public void Return()
         {
-            if (_seen.Count > ReusedUpTo || _nodeParents.Count > ReusedUpTo)
+            if (_seen.Count > ThreadSpare<Walk>.KeptUpTo || _nodeParents.Count > ThreadSpare<Walk>.KeptUpTo)
             {
                 return;
             }
@@ -111,7 +97,7 @@ internal sealed class GraphInspector
             _nodeIndexes.Clear();
             _assemblySet.Clear();
             Assemblies.Clear();
-            t_spare = this;
+            ThreadSpare<Walk>.Give(this);
         }
 
         public void Visit(object? value)

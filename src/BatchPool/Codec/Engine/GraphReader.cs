@@ -3,14 +3,7 @@ namespace BatchPool.Codec;
 /// <summary>Reads one object graph written by <see cref="GraphWriter"/>, resolving type names with one <see cref="TypeResolver"/>.</summary>
 internal sealed class GraphReader(Stream stream, BlobReader blobs, TypeResolver resolver)
 {
-    /// <summary>A reader's tables up to this many entries are kept for the thread's next reader (larger ones are let go).</summary>
-    private const int ReusedUpTo = 4096;
-
-    // Most payloads are small and read one after another: a thread reuses the last reader's tables.
-    [ThreadStatic]
-    private static Tables? t_spareTables;
-
-    private readonly Tables _tables = TakeSpareTables();
+    private readonly Tables _tables = ThreadSpare<Tables>.Take();
 
     public Stream Stream { get; } = stream;
 
@@ -66,20 +59,13 @@ internal sealed class GraphReader(Stream stream, BlobReader blobs, TypeResolver 
     /// <summary>Ends the reader after a graph was read: its tables, emptied (they must not keep the graph alive), serve the thread's next reader.</summary>
     public void Release()
     {
-        if (_tables.Objects.Count > ReusedUpTo || _tables.Types.Count > ReusedUpTo)
+        if (_tables.Objects.Count > ThreadSpare<Tables>.KeptUpTo || _tables.Types.Count > ThreadSpare<Tables>.KeptUpTo)
         {
             return;
         }
         _tables.Objects.Clear();
         _tables.Types.Clear();
-        t_spareTables = _tables;
-    }
-
-    private static Tables TakeSpareTables()
-    {
-        var tables = t_spareTables ?? new Tables();
-        t_spareTables = null;
-        return tables;
+        ThreadSpare<Tables>.Give(_tables);
     }
 
     private sealed class Tables

@@ -7,14 +7,7 @@ namespace BatchPool.Codec;
 /// </summary>
 internal sealed class GraphWriter(Stream stream, BlobWriter? blobs, GraphInspector inspector)
 {
-    /// <summary>A writer's tables up to this many entries are kept for the thread's next writer (larger ones are let go).</summary>
-    private const int ReusedUpTo = 4096;
-
-    // Most payloads are small and written one after another: a thread reuses the last writer's tables.
-    [ThreadStatic]
-    private static Tables? t_spareTables;
-
-    private readonly Tables _tables = TakeSpareTables();
+    private readonly Tables _tables = ThreadSpare<Tables>.Take();
 
     public Stream Stream { get; } = stream;
 
@@ -73,20 +66,13 @@ internal sealed class GraphWriter(Stream stream, BlobWriter? blobs, GraphInspect
     /// <summary>Ends the writer after a graph was written: its tables, emptied, serve the thread's next writer.</summary>
     public void Release()
     {
-        if (_tables.Ids.Count > ReusedUpTo || _tables.Types.Count > ReusedUpTo)
+        if (_tables.Ids.Count > ThreadSpare<Tables>.KeptUpTo || _tables.Types.Count > ThreadSpare<Tables>.KeptUpTo)
         {
             return;
         }
         _tables.Ids.Clear();
         _tables.Types.Clear();
-        t_spareTables = _tables;
-    }
-
-    private static Tables TakeSpareTables()
-    {
-        var tables = t_spareTables ?? new Tables();
-        t_spareTables = null;
-        return tables;
+        ThreadSpare<Tables>.Give(_tables);
     }
 
     private sealed class Tables
