@@ -39,8 +39,12 @@ internal static class WorkerFrames
     /// </summary>
     public static void WriteRequest(Stream stream, IReadOnlyList<string> arguments, ReadOnlySpan<byte> input, bool announceStart)
     {
-        var text = string.Join('\t', arguments);
-        var textLength = Encoding.UTF8.GetByteCount(text);
+        // The arguments are encoded one by one, tab-separated, straight into the frame: no joined string per job.
+        var textLength = Math.Max(0, arguments.Count - 1);
+        foreach (var argument in arguments)
+        {
+            textLength += Encoding.UTF8.GetByteCount(argument);
+        }
         var copied = input.Length <= CopiedInputLimit ? input.Length : 0;
         var frameLength = 9 + textLength + copied;
         var frame = ArrayPool<byte>.Shared.Rent(frameLength);
@@ -48,7 +52,15 @@ internal static class WorkerFrames
         {
             frame[0] = announceStart ? AnnounceStartFlag : (byte)0;
             BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(1), (uint)textLength);
-            Encoding.UTF8.GetBytes(text, frame.AsSpan(5));
+            var at = 5;
+            for (var i = 0; i < arguments.Count; i++)
+            {
+                if (i > 0)
+                {
+                    frame[at++] = (byte)'\t';
+                }
+                at += Encoding.UTF8.GetBytes(arguments[i], frame.AsSpan(at));
+            }
             BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(5 + textLength), (uint)input.Length);
             input[..copied].CopyTo(frame.AsSpan(9 + textLength));
             stream.Write(frame, 0, frameLength);
