@@ -14,7 +14,7 @@ internal sealed class SlotPace
 
     private const double AheadSeconds = 0.02;
 
-    /// <summary>The weight of each new measurement: answers come in bursts (see HeldReplies), so single gaps say little.</summary>
+    /// <summary>The weight of each new measurement: answers are read in bursts (several arrive in one read), so single gaps say little.</summary>
     private const double Smoothing = 0.05;
 
     private long _lastEndedAt;
