@@ -73,7 +73,7 @@ internal static class DiagnoseWorkload
         var jobs = Calls / CallsPerJob;
         var chunkInputs = new byte[jobs][];
         var chunkOutputs = new byte[jobs][];
-        var (encodeChunk, _) = PerCall(j => chunkInputs[j % jobs] = codec.Encode(new JobInput(triple, [.. Enumerable.Range(j, CallsPerJob).Select(i => new object?[] { i })]), PayloadKind.JobInput).Bytes, jobs);
+        var (encodeChunk, _) = PerCall(j => chunkInputs[j] = codec.Encode(new JobInput(triple, [.. Enumerable.Range(j, CallsPerJob).Select(i => new object?[] { i })]), PayloadKind.JobInput).Bytes, jobs);
         var (decodeChunk, _) = PerCall(j => codec.Decode(chunkInputs[j], PayloadKind.JobInput), jobs);
         var (encodeChunkOutput, _) = PerCall(j => chunkOutputs[j] = codec.Encode(new JobOutput([.. Enumerable.Range(j, CallsPerJob).Select(i => new CallOutcome(i * 3, null))]), PayloadKind.JobOutput).Bytes, jobs);
         var (decodeChunkOutput, _) = PerCall(j => codec.Decode(chunkOutputs[j], PayloadKind.JobOutput), jobs);
