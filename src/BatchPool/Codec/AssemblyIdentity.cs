@@ -14,7 +14,7 @@ internal sealed class AssemblyIdentity
 
     private AssemblyIdentity(Assembly assembly)
     {
-        SimpleName = assembly.GetName().Name ?? string.Empty;
+        SimpleName = SimpleNameOf(assembly);
         Utf8Name = Encoding.UTF8.GetBytes(SimpleName);
         BuildId = assembly.ManifestModule.ModuleVersionId;
     }
@@ -25,6 +25,21 @@ internal sealed class AssemblyIdentity
 
     /// <summary>The module version id of the assembly's manifest module: any rebuild with a change changes it.</summary>
     public Guid BuildId { get; }
+
+    /// <summary>
+    /// The part of the assembly's display name before its first comma, when nothing in it is escaped or quoted (every
+    /// name a compiler gives); else <see cref="Assembly.GetName()"/>'s, which builds a whole <see cref="AssemblyName"/>
+    /// and the assembly's culture.
+    /// </summary>
+    private static string SimpleNameOf(Assembly assembly)
+    {
+        var fullName = assembly.FullName.AsSpan();
+        var comma = fullName.IndexOf(',');
+        var simple = comma < 0 ? fullName : fullName[..comma];
+        return simple.Length > 0 && simple.IndexOfAny("\\\"'=") < 0 && simple.Trim().Length == simple.Length
+            ? simple.ToString()
+            : assembly.GetName().Name ?? string.Empty;
+    }
 
     public static AssemblyIdentity Of(Assembly assembly) =>
         Identities.TryGetValue(assembly, out var identity) ? identity : Identities.GetOrAdd(assembly, static a => new AssemblyIdentity(a));

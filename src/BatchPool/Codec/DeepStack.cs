@@ -7,13 +7,9 @@ internal static class DeepStack
 {
     private const int StackBytes = 512 * 1024 * 1024;
 
-    public static T Run<T>(bool large, Func<T> work)
+    /// <summary>Runs <paramref name="work"/> over <paramref name="state"/> on a new thread with a large stack, and waits.</summary>
+    public static T Run<TState, T>(TState state, Func<TState, T> work)
     {
-        if (!large)
-        {
-            return work();
-        }
-
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(
@@ -21,7 +17,7 @@ internal static class DeepStack
             {
                 try
                 {
-                    result = work();
+                    result = work(state);
                 }
                 catch (Exception e)
                 {

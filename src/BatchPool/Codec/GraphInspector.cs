@@ -194,38 +194,54 @@ internal sealed class GraphInspector
 
         private bool WalkDelegate(Delegate value, int node, bool lenient)
         {
-            var list = value.HasSingleTarget ? [value] : value.GetInvocationList();
+            // A single-target delegate (nearly every one) is walked without building its invocation list.
+            if (value.HasSingleTarget)
+            {
+                return WalkDelegateTarget(value, value, node, null, lenient);
+            }
+
+            var list = value.GetInvocationList();
             for (var i = 0; i < list.Length; i++)
             {
-                var method = list[i].Method;
-                if (method.DeclaringType is null || method.Module.Assembly.IsDynamic)
+                if (!WalkDelegateTarget(value, list[i], node, $"[{i}].Target", lenient))
                 {
-                    if (lenient)
-                    {
-                        return false;
-                    }
+                    return false;
+                }
+            }
 
-                    throw new UnserializableValueException(
-                        PathOf(node),
-                        value.GetType(),
-                        "the delegate calls a dynamic method (a compiled expression tree or Reflection.Emit), which exists only in this process; ship a lambda, or the expression's inputs, instead.");
+            return true;
+        }
+
+        private bool WalkDelegateTarget(Delegate value, Delegate single, int node, string? targetPath, bool lenient)
+        {
+            var method = single.Method;
+            if (method.DeclaringType is null || method.Module.Assembly.IsDynamic)
+            {
+                if (lenient)
+                {
+                    return false;
                 }
 
-                AddAssemblies(TypeShape.AssembliesOf(method.DeclaringType));
-                AddAssembly(method.Module.Assembly);
-                if (method.IsGenericMethod)
-                {
-                    foreach (var argument in method.GetGenericArguments())
-                    {
-                        AddAssemblies(TypeShape.AssembliesOf(argument));
-                    }
-                }
+                throw new UnserializableValueException(
+                    PathOf(node),
+                    value.GetType(),
+                    "the delegate calls a dynamic method (a compiled expression tree or Reflection.Emit), which exists only in this process; ship a lambda, or the expression's inputs, instead.");
+            }
 
-                var target = list[i].Target;
-                if (target is not null && !ClosureTargets.IsStatelessSingleton(target))
+            AddAssemblies(TypeShape.AssembliesOf(method.DeclaringType));
+            AddAssembly(method.Module.Assembly);
+            if (method.IsGenericMethod)
+            {
+                foreach (var argument in method.GetGenericArguments())
                 {
-                    Push(target, node, list.Length == 1 ? ".Target" : $"[{i}].Target");
+                    AddAssemblies(TypeShape.AssembliesOf(argument));
                 }
+            }
+
+            var target = single.Target;
+            if (target is not null && !ClosureTargets.IsStatelessSingleton(target))
+            {
+                Push(target, node, targetPath ?? ".Target");
             }
 
             return true;

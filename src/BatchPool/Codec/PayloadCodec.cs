@@ -17,6 +17,10 @@ internal sealed class PayloadCodec
     private const int LargeBodyBytes = 256 * 1024;
     private const int ParallelMacBytes = 4 * 1024 * 1024;
 
+    // Environment.Version builds a new Version at every call; every payload reads it.
+    private static readonly byte RuntimeMajor = (byte)Environment.Version.Major;
+    private static readonly byte RuntimeMinor = (byte)Environment.Version.Minor;
+
     private readonly byte[] _key;
 
     // HMAC contexts with the key already set up, reused: OpenSSL's one-shot HMAC sets up a context per call, which costs
@@ -47,11 +51,19 @@ internal sealed class PayloadCodec
         var inspection = _inspector.Inspect(graph);
         var blobs = new BlobWriter();
         using var body = new PooledBufferStream();
-        DeepStack.Run(inspection.ObjectCount > LargeGraphObjects, () =>
+        if (inspection.ObjectCount > LargeGraphObjects)
         {
+            DeepStack.Run((_engine, graph, body, blobs), static s =>
+            {
+                s._engine.Serialize(s.graph, s.body, s.blobs);
+                return 0;
+            });
+        }
+        else
+        {
+            // Small graphs (nearly all) on this thread, without a closure to allocate.
             _engine.Serialize(graph, body, blobs);
-            return 0;
-        });
+        }
 
         // BatchPool itself is pinned too (last, after the user's): a worker of another BatchPool build says so plainly.
         var identities = new AssemblyIdentity[inspection.UserAssemblies.Count + 1];
@@ -74,8 +86,8 @@ internal sealed class PayloadCodec
         span[PayloadLayout.KindOffset] = (byte)kind;
         span[PayloadLayout.FlagsOffset] = 0;
         BinaryPrimitives.WriteUInt64LittleEndian(span[PayloadLayout.TotalLengthOffset..], (ulong)total);
-        span[PayloadLayout.RuntimeMajorOffset] = (byte)Environment.Version.Major;
-        span[PayloadLayout.RuntimeMinorOffset] = (byte)Environment.Version.Minor;
+        span[PayloadLayout.RuntimeMajorOffset] = RuntimeMajor;
+        span[PayloadLayout.RuntimeMinorOffset] = RuntimeMinor;
         BinaryPrimitives.WriteUInt16LittleEndian(span[PayloadLayout.AssemblyCountOffset..], checked((ushort)identities.Length));
         var offset = PayloadLayout.FixedHeaderLength;
         for (var i = 0; i < identities.Length; i++)
@@ -133,11 +145,11 @@ internal sealed class PayloadCodec
         var reader = new HeaderReader(span[..authenticLength]);
         var writerMajor = span[PayloadLayout.RuntimeMajorOffset];
         var writerMinor = span[PayloadLayout.RuntimeMinorOffset];
-        if (writerMajor != Environment.Version.Major || writerMinor != Environment.Version.Minor)
+        if (writerMajor != RuntimeMajor || writerMinor != RuntimeMinor)
         {
             throw new InvalidPayloadException(
                 PayloadRejection.RuntimeMismatch,
-                $"payload written by .NET {writerMajor}.{writerMinor}, this process runs .NET {Environment.Version.Major}.{Environment.Version.Minor}");
+                $"payload written by .NET {writerMajor}.{writerMinor}, this process runs .NET {RuntimeMajor}.{RuntimeMinor}");
         }
 
         reader.Position = PayloadLayout.AssemblyCountOffset;
@@ -173,7 +185,9 @@ internal sealed class PayloadCodec
         {
             var blobs = new BlobReader(payload[blobStart..authenticLength], blobLengths);
             using var body = OpenBody(payload.Slice(bodyStart, (int)bodyLength));
-            return DeepStack.Run(bodyLength > LargeBodyBytes, () => _engine.Deserialize(body, blobs, resolver))
+            return (bodyLength > LargeBodyBytes
+                       ? DeepStack.Run((_engine, body, blobs, resolver), static s => s._engine.Deserialize(s.body, s.blobs, s.resolver))
+                       : _engine.Deserialize(body, blobs, resolver))
                    ?? throw Corrupt("the payload holds no value");
         }
         catch (InvalidPayloadException)

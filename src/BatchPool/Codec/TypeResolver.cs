@@ -47,7 +47,7 @@ internal sealed class TypeResolver
 
         try
         {
-            var loaded = Context.LoadFromAssemblyName(new AssemblyName(simpleName));
+            var loaded = (Context as IShippedAssemblies)?.TryLoadShipped(simpleName) ?? Context.LoadFromAssemblyName(new AssemblyName(simpleName));
             _assemblies[simpleName] = loaded;
             return loaded;
         }
@@ -97,6 +97,11 @@ internal sealed class TypeResolver
         if (_generics.TryGetValue(key, out var cached))
         {
             return cached;
+        }
+
+        if (definition.GetGenericArguments().Length != arguments.Length)
+        {
+            throw new PayloadFormatException($"{definition} takes {definition.GetGenericArguments().Length} type arguments, not {arguments.Length}");
         }
 
         try

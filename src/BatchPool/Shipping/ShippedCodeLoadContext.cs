@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
+using BatchPool.Codec;
 using BatchPool.Storage;
 
 namespace BatchPool.Shipping;
@@ -11,9 +12,11 @@ namespace BatchPool.Shipping;
 /// checking the file's SHA-256 against the (authenticated) manifest, and leaves everything else (the framework, BatchPool)
 /// to the default context so that both sides share those types.
 /// </summary>
-internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayout layout) : AssemblyLoadContext("BatchPool shipped code")
+internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayout layout) : AssemblyLoadContext("BatchPool shipped code"), IShippedAssemblies
 {
     private readonly ConcurrentDictionary<string, ShippedAssembly> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Assembly> _loaded = new(StringComparer.Ordinal);
+    private readonly Lock _loading = new();
 
     /// <summary>Adds a job's manifest entries; one name may never stand for two different files.</summary>
     public void Add(IEnumerable<ShippedAssembly> entries)
@@ -30,12 +33,32 @@ internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayo
         }
     }
 
-    protected override Assembly? Load(AssemblyName assemblyName)
+    /// <summary>
+    /// Loads a shipped assembly the codec names, straight into this context. Through <see cref="Load"/> the runtime would
+    /// check the name it returns with a culture-aware comparison, whose first use costs a fresh worker ICU's collator;
+    /// once loaded here, the runtime finds the assembly among this context's own without asking <see cref="Load"/>.
+    /// </summary>
+    public Assembly? TryLoadShipped(string simpleName) =>
+        _entries.TryGetValue(simpleName, out var entry) ? LoadOnce(entry) : null;
+
+    protected override Assembly? Load(AssemblyName assemblyName) =>
+        assemblyName.Name is { } name && _entries.TryGetValue(name, out var entry) ? LoadOnce(entry) : null;
+
+    private Assembly LoadOnce(ShippedAssembly entry)
     {
-        if (assemblyName.Name is null || !_entries.TryGetValue(assemblyName.Name, out var entry))
+        lock (_loading)
         {
-            return null;
+            if (!_loaded.TryGetValue(entry.Name, out var assembly))
+            {
+                assembly = LoadEntry(entry);
+                _loaded.Add(entry.Name, assembly);
+            }
+            return assembly;
         }
+    }
+
+    private Assembly LoadEntry(ShippedAssembly entry)
+    {
         using var assembly = new MemoryStream(Fetch(layout.AssemblyOf(entry.Sha256), entry.Sha256, entry.Name));
         if (entry.SymbolsSha256 is not { } symbolsSha256)
         {

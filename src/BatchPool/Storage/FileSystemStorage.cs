@@ -6,12 +6,15 @@ namespace BatchPool.Storage;
 /// </summary>
 public sealed class FileSystemStorage : IBatchStorage
 {
+    // Built on first use (a worker never asks) and kept: an executor names it in every job's arguments.
+    private string? _locator;
+
     /// <summary>Opens storage rooted at <paramref name="root"/>, a folder path or a <c>file://</c> URI; creates the folder.</summary>
     /// <param name="root">The folder under which every key lives.</param>
     public FileSystemStorage(string root)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        RootPath = Path.GetFullPath(root.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(root).LocalPath : root);
+        RootPath = Path.GetFullPath(LocalPathOf(root));
         Directory.CreateDirectory(RootPath);
     }
 
@@ -19,7 +22,7 @@ public sealed class FileSystemStorage : IBatchStorage
     public string RootPath { get; }
 
     /// <inheritdoc />
-    public string Locator => new Uri(RootPath + Path.DirectorySeparatorChar).AbsoluteUri;
+    public string Locator => _locator ??= new Uri(RootPath + Path.DirectorySeparatorChar).AbsoluteUri;
 
     /// <inheritdoc />
     public ValueTask WriteAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
@@ -30,6 +33,22 @@ public sealed class FileSystemStorage : IBatchStorage
         // Synchronously, as files are read (see ReadAsync).
         WriteFileAtomically(path, data.Span);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The folder a root names. A plain Unix file URI (no host, nothing escaped: what <see cref="Locator"/> gives for
+    /// most folders) is read without <see cref="Uri"/>, whose first use costs a fresh worker several milliseconds.
+    /// </summary>
+    private static string LocalPathOf(string root)
+    {
+        const string scheme = "file://";
+        if (!root.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return root;
+        }
+        return !OperatingSystem.IsWindows() && root.StartsWith(scheme + "/", StringComparison.Ordinal) && root.AsSpan().IndexOfAny("%?#") < 0
+            ? root[scheme.Length..]
+            : new Uri(root).LocalPath;
     }
 
     /// <summary>Writes a file beside, then renames it into place: a reader polling for it never sees half of it.</summary>

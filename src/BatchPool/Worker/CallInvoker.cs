@@ -7,9 +7,10 @@ namespace BatchPool.Worker;
 /// <summary>Calls a shipped function; asynchronous functions (Task, ValueTask) run to completion, as the original runs coroutines.</summary>
 internal static class CallInvoker
 {
-    private static readonly ConcurrentDictionary<Type, Func<object, Task<object?>>> Awaiters = new();
+    // Per delegate type: how to await what it returns, or null when it returns a plain value (most calls: no task then).
+    private static readonly ConcurrentDictionary<Type, Func<object, Task<object?>>?> Awaiters = new();
 
-    public static async Task<object?> InvokeAsync(Delegate function, object?[] arguments)
+    public static async ValueTask<object?> InvokeAsync(Delegate function, object?[] arguments)
     {
         object? result;
         try
@@ -21,12 +22,12 @@ internal static class CallInvoker
             ExceptionDispatchInfo.Throw(thrown);
             throw;
         }
-        var returnType = function.GetType().GetMethod("Invoke")!.ReturnType;
-        return result is null ? null : await AwaiterFor(returnType)(result).ConfigureAwait(false);
+        return result is null || AwaiterFor(function.GetType()) is not { } awaiter ? result : await awaiter(result).ConfigureAwait(false);
     }
 
-    private static Func<object, Task<object?>> AwaiterFor(Type returnType) => Awaiters.GetOrAdd(returnType, static type =>
+    private static Func<object, Task<object?>>? AwaiterFor(Type delegateType) => Awaiters.GetOrAdd(delegateType, static delegateType =>
     {
+        var type = delegateType.GetMethod("Invoke")!.ReturnType;
         if (type == typeof(Task))
         {
             return async value => { await ((Task)value).ConfigureAwait(false); return null; };
@@ -51,6 +52,6 @@ internal static class CallInvoker
                 return result.GetValue(task);
             };
         }
-        return value => Task.FromResult<object?>(value);
+        return null;
     });
 }

@@ -18,7 +18,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
     /// <paramref name="inlineInput"/> when given, and its output is then returned rather than stored; otherwise both go
     /// through storage.
     /// </summary>
-    public async Task<JobResult> RunAsync(IReadOnlyList<string> arguments, ReadOnlyMemory<byte> inlineInput = default)
+    public async ValueTask<JobResult> RunAsync(IReadOnlyList<string> arguments, ReadOnlyMemory<byte> inlineInput = default)
     {
         string locator, folder, callName;
         try
@@ -115,7 +115,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
     }
 
     /// <summary>Encodes the outcomes and returns them (inline) or stores them; a job whose output is lost fails.</summary>
-    private async Task<JobResult> FinishAsync(ExecutorContext context, string callName, IReadOnlyList<CallOutcome> outcomes, bool inline, int exitCode)
+    private async ValueTask<JobResult> FinishAsync(ExecutorContext context, string callName, IReadOnlyList<CallOutcome> outcomes, bool inline, int exitCode)
     {
         byte[] output;
         using (context.Code.EnterContextualReflection())

@@ -73,16 +73,18 @@ internal static class WorkerFrames
     }
 
     /// <summary>Reads one request, or null at the end of the stream.</summary>
-    public static ServeRequest? ReadRequest(Stream stream)
+    /// <param name="stream">The worker's standard input.</param>
+    /// <param name="words">The reader's decoder of the requests' words, kept from request to request.</param>
+    public static ServeRequest? ReadRequest(Stream stream, RequestWords words)
     {
         var flags = stream.ReadByte();
         if (flags < 0)
         {
             return null;
         }
-        var text = ReadBlock(stream) ?? throw new EndOfStreamException("the stream ended inside a request");
+        var arguments = words.Read(stream) ?? throw new EndOfStreamException("the stream ended inside a request");
         var input = ReadBlock(stream) ?? throw new EndOfStreamException("the stream ended inside a request");
-        return new ServeRequest(Encoding.UTF8.GetString(text).Split('\t'), input, (flags & AnnounceStartFlag) != 0);
+        return new ServeRequest(arguments, input, (flags & AnnounceStartFlag) != 0);
     }
 
     /// <summary>
@@ -100,10 +102,11 @@ internal static class WorkerFrames
     }
 
     /// <summary>Reads one reply, or null when the stream ended (the worker died).</summary>
-    public static async Task<ReplyFrame?> ReadReplyAsync(Stream stream)
+    /// <param name="stream">The worker's standard output.</param>
+    /// <param name="header">At least 8 bytes for the reply's header, reused by the caller from reply to reply.</param>
+    public static async ValueTask<ReplyFrame?> ReadReplyAsync(Stream stream, byte[] header)
     {
-        var header = new byte[8];
-        if (await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false).ConfigureAwait(false) < header.Length)
+        if (await stream.ReadAtLeastAsync(header.AsMemory(0, 8), 8, throwOnEndOfStream: false).ConfigureAwait(false) < 8)
         {
             return null;
         }
@@ -120,7 +123,11 @@ internal static class WorkerFrames
         return new ReplyFrame(BinaryPrimitives.ReadInt32LittleEndian(header), output);
     }
 
-    private static byte[]? ReadBlock(Stream stream)
+    private static byte[]? ReadBlock(Stream stream) =>
+        ReadBlockLength(stream) is { } length ? ReadExactly(stream, GC.AllocateUninitializedArray<byte>(length)) : null;
+
+    /// <summary>A block's length, or null at the end of the stream.</summary>
+    internal static int? ReadBlockLength(Stream stream)
     {
         Span<byte> header = stackalloc byte[4];
         if (stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) < 4)
@@ -128,13 +135,60 @@ internal static class WorkerFrames
             return null;
         }
         var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
-        if (length > MaxFrame)
-        {
-            throw new InvalidDataException($"a frame of {length} bytes is beyond any request");
-        }
-        var block = GC.AllocateUninitializedArray<byte>((int)length);
+        return length <= MaxFrame ? (int)length : throw new InvalidDataException($"a frame of {length} bytes is beyond any request");
+    }
+
+    private static byte[] ReadExactly(Stream stream, byte[] block)
+    {
         stream.ReadExactly(block);
         return block;
+    }
+}
+
+/// <summary>
+/// Reads the words of requests (UTF-8, tab-separated) for one reader, reusing the previous request's string for a word
+/// whose bytes did not change: one executor's requests differ in the call's name only, and a worker reads one per job.
+/// </summary>
+internal sealed class RequestWords
+{
+    private byte[] _text = new byte[256];
+    private byte[] _previousText = new byte[256];
+    private Range[] _previousRanges = [];
+    private string[] _previousWords = [];
+
+    /// <summary>Reads one block of words, or null at the end of the stream.</summary>
+    public string[]? Read(Stream stream)
+    {
+        if (WorkerFrames.ReadBlockLength(stream) is not { } length)
+        {
+            return null;
+        }
+        if (_text.Length < length)
+        {
+            _text = new byte[Math.Max(length, _text.Length * 2)];
+        }
+        var text = _text.AsSpan(0, length);
+        stream.ReadExactly(text);
+
+        var words = new string[text.Count((byte)'\t') + 1];
+        var ranges = new Range[words.Length];
+        var start = 0;
+        for (var i = 0; i < words.Length; i++)
+        {
+            var end = text[start..].IndexOf((byte)'\t') is var tab and >= 0 ? start + tab : length;
+            var word = text[start..end];
+            words[i] = i < _previousWords.Length && word.SequenceEqual(_previousText.AsSpan()[_previousRanges[i]])
+                ? _previousWords[i]
+                : Encoding.UTF8.GetString(word);
+            ranges[i] = start..end;
+            start = end + 1;
+        }
+
+        // This request's text becomes the one to compare the next with.
+        (_text, _previousText) = (_previousText, _text);
+        _previousRanges = ranges;
+        _previousWords = words;
+        return words;
     }
 }
 

@@ -69,7 +69,8 @@ internal static class WorkerHost
         {
             try
             {
-                while (WorkerFrames.ReadRequest(requests) is { } request)
+                var words = new RequestWords();
+                while (WorkerFrames.ReadRequest(requests, words) is { } request)
                 {
                     if (request.Arguments is [WorkerProtocol.CancelCommand, var call])
                     {

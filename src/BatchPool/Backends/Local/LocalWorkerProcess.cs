@@ -17,6 +17,8 @@ internal sealed class LocalWorkerProcess : IDisposable
     private readonly Stream _replies;
     private readonly LogTail _log = new(LogTailLines);
     private readonly SemaphoreSlim _writing = new(1, 1);
+    // Replies are read one at a time (ReceiveAsync's caller awaits each before asking for the next).
+    private readonly byte[] _replyHeader = new byte[8];
     private volatile bool _killedOnPurpose;
 
     private LocalWorkerProcess(Process process)
@@ -93,12 +95,12 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// The next word from the worker about the oldest job sent and not yet answered: that it starts, or how it ended, or
     /// that the worker died (the outcome then says how). Never throws.
     /// </summary>
-    public async Task<WorkerReply> ReceiveAsync()
+    public async ValueTask<WorkerReply> ReceiveAsync()
     {
         ReplyFrame? reply;
         try
         {
-            reply = await WorkerFrames.ReadReplyAsync(_replies).ConfigureAwait(false);
+            reply = await WorkerFrames.ReadReplyAsync(_replies, _replyHeader).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {

@@ -100,7 +100,9 @@ internal static class TypeRefs
                 {
                     var assembly = WireFormat.ReadRequiredString(stream);
                     var name = WireFormat.ReadRequiredString(stream);
-                    result = new ResolvedType(reader.Resolver.TryResolve(assembly, name), $"{name}, {assembly}");
+                    // The written name is kept only for messages about a type that did not load.
+                    var type = reader.Resolver.TryResolve(assembly, name);
+                    result = new ResolvedType(type, type is null ? $"{name}, {assembly}" : null);
                     break;
                 }
 
@@ -109,15 +111,25 @@ internal static class TypeRefs
                     var definition = Read(reader, depth + 1);
                     var count = WireFormat.ReadCount(stream, 2);
                     var arguments = new ResolvedType[count];
+                    var argumentTypes = new Type[count];
+                    var allLoaded = true;
                     for (var i = 0; i < count; i++)
                     {
                         arguments[i] = Read(reader, depth + 1);
+                        if (arguments[i].Type is { } argumentType)
+                        {
+                            argumentTypes[i] = argumentType;
+                        }
+                        else
+                        {
+                            allLoaded = false;
+                        }
                     }
 
                     Type? type = null;
-                    if (definition.Type is { IsGenericTypeDefinition: true } d && arguments.All(a => a.Type is not null) && d.GetGenericArguments().Length == count)
+                    if (allLoaded && definition.Type is { IsGenericTypeDefinition: true } d)
                     {
-                        type = reader.Resolver.MakeGenericType(d, [.. arguments.Select(a => a.Type!)]);
+                        type = reader.Resolver.MakeGenericType(d, argumentTypes);
                     }
 
                     // The name is for messages about a type this process cannot load.

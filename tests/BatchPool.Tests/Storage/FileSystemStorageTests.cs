@@ -1,0 +1,38 @@
+using BatchPool.Storage;
+
+namespace BatchPool.Tests.Storage;
+
+/// <summary>A folder's locator, as a worker receives it, opens the same folder.</summary>
+public sealed class FileSystemStorageTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("batchpool-storage-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("with space")]
+    [InlineData("per%25cent")]
+    [InlineData("hash#and?question")]
+    [InlineData("ünïcödé")]
+    public async Task A_locator_opens_the_folder_it_was_made_from(string name)
+    {
+        var folder = Path.Combine(_root.FullName, name);
+        var client = new FileSystemStorage(folder);
+        await client.WriteAsync("a/b", new byte[] { 1, 2, 3 });
+
+        var worker = StorageLocator.Open(client.Locator);
+
+        Assert.StartsWith("file:///", client.Locator, StringComparison.Ordinal);
+        Assert.Equal(folder, Path.TrimEndingDirectorySeparator(((FileSystemStorage)worker).RootPath));
+        Assert.Equal(new byte[] { 1, 2, 3 }, await worker.ReadAsync("a/b"));
+    }
+
+    [Fact]
+    public void A_plain_path_is_a_root_too()
+    {
+        var folder = Path.Combine(_root.FullName, "by-path");
+
+        Assert.Equal(folder, ((FileSystemStorage)StorageLocator.Open(folder)).RootPath);
+    }
+}
