@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace BatchPool.Codec;
@@ -40,7 +41,7 @@ internal sealed class GraphInspector
         }
 
         walk.Run(lenient: false);
-        var inspection = new GraphInspection([.. walk.Assemblies], walk.Count);
+        var inspection = new GraphInspection(walk.AssemblyList(), walk.Count);
         walk.Return();
         return inspection;
     }
@@ -78,9 +79,22 @@ internal sealed class GraphInspector
         private readonly List<int> _nodeIndexes = [];
         private readonly HashSet<Assembly> _assemblySet = [];
 
+        // The list the walk's last inspection returned: a map's payloads name the same assemblies, and share one list.
+        private Assembly[] _lastList = [];
+
         public List<Assembly> Assemblies { get; } = [];
 
         public int Count => _seen.Count;
+
+        /// <summary>The assemblies found, as an array that must not change: the last one returned when they are the same.</summary>
+        public Assembly[] AssemblyList()
+        {
+            if (!CollectionsMarshal.AsSpan(Assemblies).SequenceEqual(_lastList))
+            {
+                _lastList = [.. Assemblies];
+            }
+            return _lastList;
+        }
 
         /// <summary>Gives the walk back, emptied, for the thread's next one (<see cref="ThreadSpare{T}"/>); a walk that threw is simply dropped.</summary>
         public void Return()

@@ -12,6 +12,9 @@ namespace BatchPool.Worker;
 internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
 {
     private readonly Dictionary<(string Storage, string Folder), ExecutorContext> _executors = [];
+    private string? _lastLocator;
+    private string? _lastFolder;
+    private ExecutorContext? _lastContext;
 
     /// <summary>
     /// Runs the job that <paramref name="arguments"/> (a <c>run</c> command) names. Its input is
@@ -37,6 +40,8 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
         }
 
         var context = ContextOf(locator, folder);
+        // The whole job, from decoding its input to encoding its outcomes, resolves types in its executor's context.
+        using var scope = context.Code.EnterContextualReflection();
         var inline = !inlineInput.IsEmpty;
         ReadOnlyMemory<byte>? input = inline ? inlineInput : await context.Storage.ReadAsync(context.Layout.InputOf(callName)).ConfigureAwait(false);
         if (input is not { } jobFile)
@@ -59,22 +64,19 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
         }
 
         var outcomes = new List<CallOutcome>(job.Calls.Length);
-        using (context.Code.EnterContextualReflection())
+        for (var i = 0; i < job.Calls.Length; i++)
         {
-            for (var i = 0; i < job.Calls.Length; i++)
+            try
             {
-                try
-                {
-                    outcomes.Add(new CallOutcome(await CallInvoker.InvokeAsync(job.Function, job.Calls[i]).ConfigureAwait(false), null));
-                }
+                outcomes.Add(new CallOutcome(await CallInvoker.InvokeAsync(job.Function, job.Calls[i]).ConfigureAwait(false), null));
+            }
 #pragma warning disable CA1031 // The user's exception is the call's outcome.
-                catch (Exception e)
+            catch (Exception e)
 #pragma warning restore CA1031
-                {
-                    await log.WriteLineAsync($"batchpool worker: {callName}: call {i + 1} of {job.Calls.Length} threw {e}").ConfigureAwait(false);
-                    outcomes.Add(new CallOutcome(null, e));
-                    break;
-                }
+            {
+                await log.WriteLineAsync($"batchpool worker: {callName}: call {i + 1} of {job.Calls.Length} threw {e}").ConfigureAwait(false);
+                outcomes.Add(new CallOutcome(null, e));
+                break;
             }
         }
         return await FinishAsync(context, callName, outcomes, inline, WorkerProtocol.Succeeded).ConfigureAwait(false);
@@ -108,20 +110,13 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
             context.Code.Add(entries.Select(ShippedAssembly.FromManifestLine));
             context.LastManifest = manifest.ToArray();
         }
-        using (context.Code.EnterContextualReflection())
-        {
-            return (JobInput)codec.Decode(payload, PayloadKind.JobInput);
-        }
+        return (JobInput)codec.Decode(payload, PayloadKind.JobInput);
     }
 
     /// <summary>Encodes the outcomes and returns them (inline) or stores them; a job whose output is lost fails.</summary>
     private async ValueTask<JobResult> FinishAsync(ExecutorContext context, string callName, IReadOnlyList<CallOutcome> outcomes, bool inline, int exitCode)
     {
-        byte[] output;
-        using (context.Code.EnterContextualReflection())
-        {
-            output = EncodeOutput(outcomes);
-        }
+        var output = EncodeOutput(outcomes);
         if (inline)
         {
             return new JobResult(exitCode, output);
@@ -167,6 +162,11 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
 
     private ExecutorContext ContextOf(string locator, string folder)
     {
+        // A worker's jobs come from one executor, their words read into the same strings (RequestWords): no hashing then.
+        if (_lastContext is not null && ReferenceEquals(locator, _lastLocator) && ReferenceEquals(folder, _lastFolder))
+        {
+            return _lastContext;
+        }
         if (!_executors.TryGetValue((locator, folder), out var context))
         {
             var storage = StorageLocator.Open(locator);
@@ -174,6 +174,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
             context = new ExecutorContext(storage, layout, new ShippedCodeLoadContext(storage, layout));
             _executors[(locator, folder)] = context;
         }
+        (_lastLocator, _lastFolder, _lastContext) = (locator, folder, context);
         return context;
     }
 
