@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace BatchPool.Storage;
 
 /// <summary>
@@ -6,6 +8,10 @@ namespace BatchPool.Storage;
 /// </summary>
 public sealed class FileSystemStorage : IBatchStorage
 {
+    // The characters a folder's path may hold to be its file URI's path as it is (see LocatorOf).
+    private static readonly SearchValues<char> PlainPathCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-~");
+
     // Built on first use (a worker never asks) and kept: an executor names it in every job's arguments.
     private string? _locator;
 
@@ -22,7 +28,7 @@ public sealed class FileSystemStorage : IBatchStorage
     public string RootPath { get; }
 
     /// <inheritdoc />
-    public string Locator => _locator ??= new Uri(RootPath + Path.DirectorySeparatorChar).AbsoluteUri;
+    public string Locator => _locator ??= LocatorOf(RootPath);
 
     /// <inheritdoc />
     public ValueTask WriteAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
@@ -33,6 +39,18 @@ public sealed class FileSystemStorage : IBatchStorage
         // Synchronously, as files are read (see ReadAsync).
         WriteFileAtomically(path, data.Span);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The file URI of a folder, ending in a slash. A Unix path of letters, digits and <c>/._-~</c> alone is its own URI
+    /// path; anything else is escaped by <see cref="Uri"/> (whose first use costs a new executor several milliseconds).
+    /// </summary>
+    private static string LocatorOf(string rootPath)
+    {
+        var folder = Path.EndsInDirectorySeparator(rootPath) ? rootPath : rootPath + Path.DirectorySeparatorChar;
+        return !OperatingSystem.IsWindows() && folder.StartsWith('/') && !folder.AsSpan().ContainsAnyExcept(PlainPathCharacters)
+            ? "file://" + folder
+            : new Uri(folder).AbsoluteUri;
     }
 
     /// <summary>
