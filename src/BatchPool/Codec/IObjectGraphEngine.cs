@@ -2,7 +2,7 @@ namespace BatchPool.Codec;
 
 /// <summary>
 /// Turns an object graph into the body of a payload and back. The codec owns the envelope (header, assembly table,
-/// HMAC); an engine only owns the body, so it can be replaced without touching the codec's callers.
+/// MAC); an engine only owns the body, so it can be replaced without touching the codec's callers.
 /// </summary>
 internal interface IObjectGraphEngine
 {

@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace BatchPool.Codec;
@@ -15,30 +13,20 @@ internal sealed class PayloadCodec
 {
     private const int LargeGraphObjects = 20_000;
     private const int LargeBodyBytes = 256 * 1024;
-    private const int ParallelMacBytes = 4 * 1024 * 1024;
 
     // Environment.Version builds a new Version at every call; every payload reads it.
     private static readonly byte RuntimeMajor = (byte)Environment.Version.Major;
     private static readonly byte RuntimeMinor = (byte)Environment.Version.Minor;
 
-    private readonly byte[] _key;
-
-    // HMAC contexts with the key already set up, reused: OpenSSL's one-shot HMAC sets up a context per call, which costs
-    // more than hashing a small payload.
-    private readonly ConcurrentBag<IncrementalHash> _macs = [];
+    private readonly PayloadMac _mac;
     private readonly GraphInspector _inspector = new();
     private readonly IObjectGraphEngine _engine;
 
     /// <summary>Creates a codec.</summary>
-    /// <param name="key">The HMAC-SHA256 key shared by the executor and its workers (32 random bytes); never logged.</param>
+    /// <param name="key">The MAC key shared by the executor and its workers (32 random bytes); never logged.</param>
     public PayloadCodec(ReadOnlyMemory<byte> key)
     {
-        if (key.Length == 0)
-        {
-            throw new ArgumentException("the payload key must not be empty", nameof(key));
-        }
-
-        _key = key.ToArray();
+        _mac = new PayloadMac(key.Span);
         _engine = new ObjectGraphEngine(_inspector);
     }
 
@@ -84,7 +72,8 @@ internal sealed class PayloadCodec
         PayloadLayout.Magic.CopyTo(span);
         BinaryPrimitives.WriteUInt16LittleEndian(span[PayloadLayout.VersionOffset..], PayloadLayout.FormatVersion);
         span[PayloadLayout.KindOffset] = (byte)kind;
-        span[PayloadLayout.FlagsOffset] = 0;
+        var gmac = PayloadMac.UsesGmac(total);
+        span[PayloadLayout.FlagsOffset] = gmac ? PayloadLayout.GmacFlag : (byte)0;
         BinaryPrimitives.WriteUInt64LittleEndian(span[PayloadLayout.TotalLengthOffset..], (ulong)total);
         span[PayloadLayout.RuntimeMajorOffset] = RuntimeMajor;
         span[PayloadLayout.RuntimeMinorOffset] = RuntimeMinor;
@@ -109,31 +98,22 @@ internal sealed class PayloadCodec
             offset += 8;
         }
 
-        var bodyStart = offset;
         body.WrittenSpan.CopyTo(span[offset..]);
         offset += (int)body.Length;
-        if (blobs.TotalBytes < ParallelMacBytes)
+        for (var i = 0; i < blobs.Count; i++)
         {
-            for (var i = 0; i < blobs.Count; i++)
-            {
-                var bytes = blobs.BytesOf(i);
-                bytes.CopyTo(span[offset..]);
-                offset += bytes.Length;
-            }
+            var bytes = blobs.BytesOf(i);
+            bytes.CopyTo(span[offset..]);
+            offset += bytes.Length;
+        }
 
-            ComputeMac(span[..offset], span[offset..]);
-        }
-        else
-        {
-            // Large payload: the MAC is computed from the source arrays on another core while this one copies them.
-            SignWhileCopying(payload, bodyStart + (int)body.Length, blobs);
-        }
+        _mac.Sign(span[..offset], span[offset..], gmac);
 
         return new EncodedPayload(payload, inspection.UserAssemblies);
     }
 
     /// <summary>
-    /// Decodes a payload. Verifies magic, format version, length, HMAC and kind before reading anything else, then the
+    /// Decodes a payload. Verifies magic, format version, length, MAC and kind before reading anything else, then the
     /// writer's .NET major.minor and the build (MVID) of every user assembly it names, resolved in the calling thread's
     /// contextual <see cref="System.Runtime.Loader.AssemblyLoadContext"/>. Throws <see cref="InvalidPayloadException"/>.
     /// </summary>
@@ -200,44 +180,6 @@ internal sealed class PayloadCodec
         }
     }
 
-    private void SignWhileCopying(byte[] payload, int blobStart, BlobWriter blobs)
-    {
-        var macStart = payload.Length - PayloadLayout.MacLength;
-        var mac = Task.Run(() =>
-        {
-            var hmac = RentMac();
-            hmac.AppendData(payload, 0, blobStart);
-            for (var i = 0; i < blobs.Count; i++)
-            {
-                hmac.AppendData(blobs.BytesOf(i));
-            }
-
-            var hash = hmac.GetHashAndReset();
-            _macs.Add(hmac);
-            return hash;
-        });
-        var offset = blobStart;
-        for (var i = 0; i < blobs.Count; i++)
-        {
-            var bytes = blobs.BytesOf(i);
-            bytes.CopyTo(payload.AsSpan(offset));
-            offset += bytes.Length;
-        }
-
-        mac.GetAwaiter().GetResult().CopyTo(payload, macStart);
-    }
-
-    private void ComputeMac(ReadOnlySpan<byte> data, Span<byte> mac)
-    {
-        var hmac = RentMac();
-        hmac.AppendData(data);
-        hmac.GetHashAndReset(mac);
-        _macs.Add(hmac);
-    }
-
-    private IncrementalHash RentMac() =>
-        _macs.TryTake(out var hmac) ? hmac : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
-
     private int Authenticate(ReadOnlySpan<byte> span, PayloadKind expectedKind)
     {
         var magic = PayloadLayout.Magic;
@@ -277,10 +219,14 @@ internal sealed class PayloadCodec
             throw new InvalidPayloadException(PayloadRejection.Corrupt, $"payload holds {span.Length} bytes, its header announces {total}");
         }
 
+        var flags = span[PayloadLayout.FlagsOffset];
+        if ((flags & ~PayloadLayout.GmacFlag) != 0)
+        {
+            throw new InvalidPayloadException(PayloadRejection.Corrupt, $"payload has unknown flags {flags:X2}");
+        }
+
         var authenticLength = span.Length - PayloadLayout.MacLength;
-        Span<byte> mac = stackalloc byte[PayloadLayout.MacLength];
-        ComputeMac(span[..authenticLength], mac);
-        if (!CryptographicOperations.FixedTimeEquals(mac, span[authenticLength..]))
+        if (!_mac.Verify(span[..authenticLength], span[authenticLength..], gmac: flags == PayloadLayout.GmacFlag))
         {
             throw new InvalidPayloadException(
                 PayloadRejection.AuthenticationFailed,

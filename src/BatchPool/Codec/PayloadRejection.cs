@@ -15,7 +15,7 @@ public enum PayloadRejection
     /// <summary>The payload is shorter than its header says.</summary>
     Truncated,
 
-    /// <summary>The payload's HMAC does not match: it was altered, or written with another key.</summary>
+    /// <summary>The payload's MAC does not match: it was altered, or written with another key.</summary>
     AuthenticationFailed,
 
     /// <summary>The payload was written by another .NET major.minor version than the reader runs.</summary>

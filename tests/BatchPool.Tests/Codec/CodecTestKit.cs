@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.Loader;
-using System.Security.Cryptography;
 using BatchPool.Codec;
 
 namespace BatchPool.Tests.Codec;
@@ -32,11 +31,11 @@ internal static class CodecTestKit
         return ((JobInput)Codec.Decode(payload.Bytes, PayloadKind.JobInput)).Function;
     }
 
-    /// <summary>Recomputes the HMAC after a test altered a payload, as only a key holder could.</summary>
+    /// <summary>Recomputes the MAC after a test altered a payload, as only a key holder could.</summary>
     public static byte[] Resign(byte[] payload)
     {
         var copy = (byte[])payload.Clone();
-        HMACSHA256.HashData(Key, copy.AsSpan(0, copy.Length - 32), copy.AsSpan(copy.Length - 32));
+        new PayloadMac(Key).Sign(copy.AsSpan(0, copy.Length - PayloadMac.Length), copy.AsSpan(copy.Length - PayloadMac.Length), PayloadMac.UsesGmac(copy.Length));
         return copy;
     }
 

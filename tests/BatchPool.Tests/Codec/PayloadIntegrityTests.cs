@@ -40,6 +40,35 @@ public class PayloadIntegrityTests
         Assert.Equal("payload holds a JobInput, expected a JobOutput", wrongKind.Message);
     }
 
+    [Theory]
+    [InlineData(1, false)] // HMAC-SHA256, truncated
+    [InlineData(200_000, true)] // 1.6 MB: GMAC, with a fresh nonce
+    public void The_mac_suits_the_size_and_any_altered_bit_of_it_or_of_the_flags_is_refused(int doubles, bool gmac)
+    {
+        var data = new double[doubles];
+        data[^1] = 42;
+        var first = CodecTestKit.Codec.Encode(new JobOutput([new CallOutcome(data, null)]), PayloadKind.JobOutput).Bytes;
+        var second = CodecTestKit.Codec.Encode(new JobOutput([new CallOutcome(data, null)]), PayloadKind.JobOutput).Bytes;
+
+        Assert.Equal(gmac ? PayloadLayout.GmacFlag : 0, first[PayloadLayout.FlagsOffset]);
+        Assert.Equal(first[..^PayloadMac.Length], second[..^PayloadMac.Length]);
+        // GMAC draws a new nonce (so a new tag) for every payload; HMAC gives the same bytes the same MAC.
+        Assert.Equal(!gmac, first.AsSpan(first.Length - PayloadMac.Length).SequenceEqual(second.AsSpan(second.Length - PayloadMac.Length)));
+        Assert.Equal(42, ((double[])((JobOutput)CodecTestKit.Codec.Decode(second, PayloadKind.JobOutput)).Outcomes[0].Value!)[^1]);
+        for (var at = first.Length - PayloadMac.Length; at < first.Length; at++)
+        {
+            var altered = (byte[])first.Clone();
+            altered[at] ^= 0x80;
+            Assert.Equal(PayloadRejection.AuthenticationFailed, Rejected(altered, PayloadKind.JobOutput).Reason);
+        }
+        var otherAlgorithm = (byte[])first.Clone();
+        otherAlgorithm[PayloadLayout.FlagsOffset] ^= PayloadLayout.GmacFlag;
+        Assert.Equal(PayloadRejection.AuthenticationFailed, Rejected(otherAlgorithm, PayloadKind.JobOutput).Reason);
+        var unknownFlag = (byte[])first.Clone();
+        unknownFlag[PayloadLayout.FlagsOffset] |= 0x80;
+        Assert.Equal(PayloadRejection.Corrupt, Rejected(unknownFlag, PayloadKind.JobOutput).Reason);
+    }
+
     [Fact]
     public void Runtime_mismatch_names_both_versions()
     {
