@@ -61,8 +61,7 @@ internal sealed class LocalSession : IBatchSession
         var accepted = new BatchJob[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
-            var id = Interlocked.Increment(ref _lastJobId).ToString(CultureInfo.InvariantCulture);
-            accepted[i] = new BatchJob($"local-{Environment.ProcessId}-{id}", jobs[i].Name);
+            accepted[i] = new BatchJob(string.Create(CultureInfo.InvariantCulture, $"local-{Environment.ProcessId}-{Interlocked.Increment(ref _lastJobId)}"), jobs[i].Name);
             _queue.Writer.TryWrite(new QueuedJob(accepted[i], jobs[i].WorkerArguments, CarriesPayloads ? jobs[i].Input : default));
         }
         return ValueTask.FromResult<IReadOnlyList<BatchJob>>(accepted);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace BatchPool.Codec;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal static class TypeRefs
     ];
 
     private static readonly Dictionary<Type, int> WellKnownIndexes = IndexesOf(WellKnown);
+    private static readonly ConcurrentDictionary<Type, Type[]> GenericArguments = new();
 
     private const byte Previous = 0;
     private const byte Named = 1;
@@ -39,7 +42,7 @@ internal static class TypeRefs
         {
             stream.WriteByte(Generic);
             Write(writer, type.GetGenericTypeDefinition());
-            var arguments = type.GenericTypeArguments;
+            var arguments = GenericArgumentsOf(type);
             WireFormat.WriteVarUInt(stream, (uint)arguments.Length);
             foreach (var argument in arguments)
             {
@@ -167,6 +170,10 @@ internal static class TypeRefs
         reader.ReadTypes.Add(result);
         return result;
     }
+
+    /// <summary>A constructed type's arguments, kept: <see cref="Type.GenericTypeArguments"/> builds a new array at every call.</summary>
+    private static Type[] GenericArgumentsOf(Type type) =>
+        GenericArguments.TryGetValue(type, out var arguments) ? arguments : GenericArguments.GetOrAdd(type, static t => t.GenericTypeArguments);
 
     private static Dictionary<Type, int> IndexesOf(Type[] types)
     {
