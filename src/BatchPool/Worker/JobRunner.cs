@@ -63,19 +63,21 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
             return await FinishAsync(context, callName, [new CallOutcome(null, e)], inline, WorkerProtocol.InputRefused).ConfigureAwait(false);
         }
 
-        var outcomes = new List<CallOutcome>(job.Calls.Length);
+        var outcomes = new CallOutcome[job.Calls.Length];
         for (var i = 0; i < job.Calls.Length; i++)
         {
             try
             {
-                outcomes.Add(new CallOutcome(await CallInvoker.InvokeAsync(job.Function, job.Calls[i]).ConfigureAwait(false), null));
+                outcomes[i] = new CallOutcome(await CallInvoker.InvokeAsync(job.Function, job.Calls[i]).ConfigureAwait(false), null);
             }
 #pragma warning disable CA1031 // The user's exception is the call's outcome.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 await log.WriteLineAsync($"batchpool worker: {callName}: call {i + 1} of {job.Calls.Length} threw {e}").ConfigureAwait(false);
-                outcomes.Add(new CallOutcome(null, e));
+                outcomes[i] = new CallOutcome(null, e);
+                // The calls after the one that threw do not run, as in the original: the job's outcomes end here.
+                Array.Resize(ref outcomes, i + 1);
                 break;
             }
         }
@@ -114,7 +116,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
     }
 
     /// <summary>Encodes the outcomes and returns them (inline) or stores them; a job whose output is lost fails.</summary>
-    private async ValueTask<JobResult> FinishAsync(ExecutorContext context, string callName, IReadOnlyList<CallOutcome> outcomes, bool inline, int exitCode)
+    private async ValueTask<JobResult> FinishAsync(ExecutorContext context, string callName, CallOutcome[] outcomes, bool inline, int exitCode)
     {
         var output = EncodeOutput(outcomes);
         if (inline)
@@ -136,11 +138,11 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
     }
 
     /// <summary>Encodes the outcomes; a value or exception that cannot be shipped back becomes that call's error.</summary>
-    private byte[] EncodeOutput(IReadOnlyList<CallOutcome> outcomes)
+    private byte[] EncodeOutput(CallOutcome[] outcomes)
     {
         try
         {
-            return codec.Encode(new JobOutput([.. outcomes]), PayloadKind.JobOutput).Bytes;
+            return codec.Encode(new JobOutput(outcomes), PayloadKind.JobOutput).Bytes;
         }
         catch (UnserializableValueException)
         {

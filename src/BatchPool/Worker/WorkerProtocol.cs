@@ -36,8 +36,9 @@ internal static class WorkerProtocol
     /// <summary>The option with which a packed run gets its status files' prefix (<see cref="PackedRunArguments"/>).</summary>
     public const string StatusOption = "--status";
 
+    // An array, not a collection expression: typed as IReadOnlyList, that would wrap the array in one more object per job.
     public static IReadOnlyList<string> RunArguments(string storageLocator, string folder, string callName) =>
-        [RunCommand, StorageOption, storageLocator, FolderOption, folder, CallOption, callName];
+        new[] { RunCommand, StorageOption, storageLocator, FolderOption, folder, CallOption, callName };
 
     public static IReadOnlyList<string> ServeArguments(string storageLocator, string folder) =>
         [ServeCommand, StorageOption, storageLocator, FolderOption, folder];
