@@ -92,24 +92,26 @@ public sealed partial class BatchPoolExecutor
     {
         var prepared = Prepare(fn, Chunking.Split(calls, chunksize));
         SubmitAsync(prepared, CancellationToken.None).GetAwaiter().GetResult();
-        return Results<TResult>(prepared.ConvertAll(p => p.Job), timeout);
+        return Results<TResult>(prepared.ConvertAll<PendingJob?>(p => p.Job), timeout);
     }
 
     private IAsyncEnumerable<TResult> MapCoreAsync<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, CancellationToken cancellationToken)
     {
         var prepared = Prepare(fn, Chunking.Split(calls, chunksize));
         var submission = SubmitAsync(prepared, cancellationToken);
-        return ResultsAsync<TResult>(submission, prepared.ConvertAll(p => p.Job), timeout, cancellationToken);
+        return ResultsAsync<TResult>(submission, prepared.ConvertAll<PendingJob?>(p => p.Job), timeout, cancellationToken);
     }
 
-    private static IEnumerable<TResult> Results<TResult>(List<PendingJob> jobs, TimeSpan? timeout)
+    private static IEnumerable<TResult> Results<TResult>(List<PendingJob?> jobs, TimeSpan? timeout)
     {
         var completed = false;
         try
         {
-            foreach (var job in jobs)
+            for (var j = 0; j < jobs.Count; j++)
             {
-                var outcomes = job.Wait(timeout);
+                var outcomes = jobs[j]!.Wait(timeout);
+                // A job whose outcomes are in hand is let go: a long map keeps the state of the jobs it has not reached only.
+                jobs[j] = null;
                 for (var i = 0; i < outcomes.Length; i++)
                 {
                     yield return (TResult)PendingJob.ValueOf(outcomes, i)!;
@@ -122,20 +124,21 @@ public sealed partial class BatchPoolExecutor
             // An error, a timeout or a consumer that stopped early: the map's other jobs are of no use to anyone.
             if (!completed)
             {
-                jobs.ForEach(job => job.Cancel());
+                CancelAll(jobs);
             }
         }
     }
 
-    private static async IAsyncEnumerable<TResult> ResultsAsync<TResult>(Task submission, List<PendingJob> jobs, TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<TResult> ResultsAsync<TResult>(Task submission, List<PendingJob?> jobs, TimeSpan? timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var completed = false;
         try
         {
             await submission.ConfigureAwait(false);
-            foreach (var job in jobs)
+            for (var j = 0; j < jobs.Count; j++)
             {
-                var outcomes = await job.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                var outcomes = await jobs[j]!.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                jobs[j] = null;
                 for (var i = 0; i < outcomes.Length; i++)
                 {
                     yield return (TResult)PendingJob.ValueOf(outcomes, i)!;
@@ -147,8 +150,16 @@ public sealed partial class BatchPoolExecutor
         {
             if (!completed)
             {
-                jobs.ForEach(job => job.Cancel());
+                CancelAll(jobs);
             }
+        }
+    }
+
+    private static void CancelAll(List<PendingJob?> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            job?.Cancel();
         }
     }
 
