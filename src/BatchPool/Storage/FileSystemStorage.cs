@@ -8,6 +8,9 @@ namespace BatchPool.Storage;
 /// </summary>
 public sealed class FileSystemStorage : IBatchStorage
 {
+    /// <summary>The scheme of the locators this storage gives and opens.</summary>
+    internal const string FileScheme = "file://";
+
     // The characters a folder's path may hold to be its file URI's path as it is (see LocatorOf).
     private static readonly SearchValues<char> PlainPathCharacters =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-~");
@@ -49,7 +52,7 @@ public sealed class FileSystemStorage : IBatchStorage
     {
         var folder = Path.EndsInDirectorySeparator(rootPath) ? rootPath : rootPath + Path.DirectorySeparatorChar;
         return !OperatingSystem.IsWindows() && folder.StartsWith('/') && !folder.AsSpan().ContainsAnyExcept(PlainPathCharacters)
-            ? "file://" + folder
+            ? FileScheme + folder
             : new Uri(folder).AbsoluteUri;
     }
 
@@ -59,13 +62,12 @@ public sealed class FileSystemStorage : IBatchStorage
     /// </summary>
     private static string LocalPathOf(string root)
     {
-        const string scheme = "file://";
-        if (!root.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        if (!root.StartsWith(FileScheme, StringComparison.OrdinalIgnoreCase))
         {
             return root;
         }
-        return !OperatingSystem.IsWindows() && root.StartsWith(scheme + "/", StringComparison.Ordinal) && root.AsSpan().IndexOfAny("%?#") < 0
-            ? root[scheme.Length..]
+        return !OperatingSystem.IsWindows() && root.StartsWith(FileScheme + "/", StringComparison.Ordinal) && root.AsSpan().IndexOfAny("%?#") < 0
+            ? root[FileScheme.Length..]
             : new Uri(root).LocalPath;
     }
 

@@ -4,7 +4,7 @@ namespace BatchPool.Storage;
 internal static class StorageLocator
 {
     public static IBatchStorage Open(string locator) =>
-        locator.StartsWith("file://", StringComparison.OrdinalIgnoreCase) || Path.IsPathRooted(locator)
+        locator.StartsWith(FileSystemStorage.FileScheme, StringComparison.OrdinalIgnoreCase) || Path.IsPathRooted(locator)
             ? new FileSystemStorage(locator)
             : throw new NotSupportedException($"This worker cannot open storage '{locator}': only file:// storage is built in.");
 }

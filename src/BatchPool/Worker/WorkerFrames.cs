@@ -123,8 +123,16 @@ internal static class WorkerFrames
         return new ReplyFrame(BinaryPrimitives.ReadInt32LittleEndian(header), output);
     }
 
-    private static byte[]? ReadBlock(Stream stream) =>
-        ReadBlockLength(stream) is { } length ? ReadExactly(stream, GC.AllocateUninitializedArray<byte>(length)) : null;
+    private static byte[]? ReadBlock(Stream stream)
+    {
+        if (ReadBlockLength(stream) is not { } length)
+        {
+            return null;
+        }
+        var block = GC.AllocateUninitializedArray<byte>(length);
+        stream.ReadExactly(block);
+        return block;
+    }
 
     /// <summary>A block's length, or null at the end of the stream.</summary>
     internal static int? ReadBlockLength(Stream stream)
@@ -136,12 +144,6 @@ internal static class WorkerFrames
         }
         var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
         return length <= MaxFrame ? (int)length : throw new InvalidDataException($"a frame of {length} bytes is beyond any request");
-    }
-
-    private static byte[] ReadExactly(Stream stream, byte[] block)
-    {
-        stream.ReadExactly(block);
-        return block;
     }
 }
 
