@@ -384,7 +384,7 @@ internal sealed class DockerSession : IBatchSession
     {
         while (_queue.Reader.TryRead(out job!))
         {
-            if (!job.Batch.Ended.IsCompleted)
+            if (!job.Batch.HasEnded)
             {
                 return true;
             }
@@ -422,7 +422,7 @@ internal sealed class DockerSession : IBatchSession
         lock (job)
         {
             job.ContainerId = container;
-            start = !job.CancelRequested && !job.Batch.Ended.IsCompleted;
+            start = !job.CancelRequested && !job.Batch.HasEnded;
             job.Started = start;
         }
         if (!start)

@@ -6,9 +6,15 @@ namespace BatchPool.Backends;
 /// </summary>
 public sealed class BatchJob
 {
-    private readonly TaskCompletionSource<BatchJobOutcome> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Stands for "ended" in _observer once the observer, if any, was queued.
+    private static readonly IThreadPoolWorkItem EndedMark = new NoObserver();
+
+    // A map queues thousands of jobs at once: what each holds until it ends is made only when asked for (the task) or
+    // is the executor's own object (the observer), not a task, its source and an async method's state per job.
+    private TaskCompletionSource<BatchJobOutcome>? _ended;
+    private IThreadPoolWorkItem? _observer;
+    private BatchJobOutcome? _outcome;
     private volatile int _state = (int)BatchJobState.Queued;
-    private int _reported;
 
     /// <summary>Creates a queued job.</summary>
     /// <param name="id">The engine's identifier of the job (a Slurm job id, a container id, ...).</param>
@@ -28,8 +34,31 @@ public sealed class BatchJob
     /// <summary>The job's current state.</summary>
     public BatchJobState State => (BatchJobState)_state;
 
+    /// <summary>True once the job's outcome was reported.</summary>
+    public bool HasEnded => Volatile.Read(ref _outcome) is not null;
+
     /// <summary>Completes, never faulted, with the job's outcome when the job has ended.</summary>
-    public Task<BatchJobOutcome> Ended => _ended.Task;
+    public Task<BatchJobOutcome> Ended
+    {
+        get
+        {
+            var ended = Volatile.Read(ref _ended);
+            if (ended is null)
+            {
+                var created = new TaskCompletionSource<BatchJobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                ended = Interlocked.CompareExchange(ref _ended, created, null) ?? created;
+                // An outcome reported before the source existed completes it here (ReportEnded does after it).
+                if (Volatile.Read(ref _outcome) is { } outcome)
+                {
+                    ended.TrySetResult(outcome);
+                }
+            }
+            return ended.Task;
+        }
+    }
+
+    /// <summary>The outcome, once the job ended.</summary>
+    internal BatchJobOutcome? Outcome => Volatile.Read(ref _outcome);
 
     /// <summary>Records that the job started; ignored once it ended.</summary>
     public void ReportRunning() => Interlocked.CompareExchange(ref _state, (int)BatchJobState.Running, (int)BatchJobState.Queued);
@@ -44,15 +73,42 @@ public sealed class BatchJob
         {
             throw new ArgumentException("An ended job's state must be a final one.", nameof(outcome));
         }
-        if (Interlocked.Exchange(ref _reported, 1) == 1)
+        if (Interlocked.CompareExchange(ref _outcome, outcome, null) is not null)
         {
             return false;
         }
         _state = (int)outcome.State;
-        _ended.SetResult(outcome);
+        Volatile.Read(ref _ended)?.TrySetResult(outcome);
+        if (Interlocked.Exchange(ref _observer, EndedMark) is { } observer)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(observer, preferLocal: true);
+        }
         return true;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="observer"/> to the thread pool once the job has ended (at once if it has): the executor's
+    /// way to learn of it without a task per job. One observer per job.
+    /// </summary>
+    internal void WhenEnded(IThreadPoolWorkItem observer)
+    {
+        if (Interlocked.CompareExchange(ref _observer, observer, null) is { } previous)
+        {
+            if (!ReferenceEquals(previous, EndedMark))
+            {
+                throw new InvalidOperationException($"{this} already has an observer.");
+            }
+            ThreadPool.UnsafeQueueUserWorkItem(observer, preferLocal: true);
+        }
     }
 
     /// <inheritdoc />
     public override string ToString() => $"job {Id} ({Name}), {State}";
+
+    private sealed class NoObserver : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace BatchPool.Backends;
 
 /// <summary>A job to run: a worker started with <see cref="WorkerArguments"/>.</summary>
@@ -5,6 +7,7 @@ namespace BatchPool.Backends;
 /// <param name="WorkerArguments">The arguments of the BatchPool worker for this job; the backend starts the worker with them.</param>
 /// <param name="Input">
 /// The job's input, given only to a session that <see cref="IBatchSession.CarriesPayloads"/>: it hands the bytes to the
-/// worker itself, and storage holds no copy. Empty otherwise: the input is in storage.
+/// worker itself, and storage holds no copy. Empty otherwise: the input is in storage. A sequence, not one buffer: the
+/// parts every job of a submission shares (the code manifest) are not copied into each job's input.
 /// </param>
-public sealed record BatchJobRequest(string Name, IReadOnlyList<string> WorkerArguments, ReadOnlyMemory<byte> Input = default);
+public sealed record BatchJobRequest(string Name, IReadOnlyList<string> WorkerArguments, ReadOnlySequence<byte> Input = default);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using BatchPool.Backends;
 using BatchPool.Client;
@@ -202,6 +203,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             ThrowIfShutDown();
+            _outstanding.EnsureCapacity(_outstanding.Count + prepared.Count);
             foreach (var (job, _) in prepared)
             {
                 _outstanding.Add(job);
@@ -212,20 +214,21 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             var manifest = await _shipper.ShipAsync(prepared.SelectMany(p => p.Payload.UserAssemblies).Distinct(), cancellationToken).ConfigureAwait(false);
             // A session that carries payloads hands them to its workers itself; any other reads them from storage.
             var carried = _session.CarriesPayloads;
+            var head = JobFile.Head(manifest);
             if (!carried)
             {
                 await Parallel.ForEachAsync(prepared, cancellationToken, async (p, ct) =>
-                    await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), JobFile.Compose(manifest, p.Payload.Bytes), ct).ConfigureAwait(false)).ConfigureAwait(false);
+                    await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), JobFile.Compose(head, p.Payload.Bytes).ToArray(), ct).ConfigureAwait(false)).ConfigureAwait(false);
             }
             var requests = prepared.Select(p => new BatchJobRequest(
                 $"{Name}-{p.Job.CallName}",
                 WorkerProtocol.RunArguments(_backend.Storage.Locator, _layout.Folder, p.Job.CallName),
-                carried ? JobFile.Compose(manifest, p.Payload.Bytes) : default)).ToList();
+                carried ? JobFile.Compose(head, p.Payload.Bytes) : default)).ToList();
             var accepted = await _session.SubmitAsync(requests, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < prepared.Count; i++)
             {
                 prepared[i].Job.Attach(accepted[i]);
-                _ = CollectAsync(prepared[i].Job, accepted[i]);
+                accepted[i].WhenEnded(prepared[i].Job);
             }
         }
         catch (Exception e)
@@ -240,11 +243,44 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Waits for a job to end, then reads its output: the calls' values and exceptions, or why there are none.</summary>
-    private async Task CollectAsync(PendingJob pending, BatchJob job)
+    /// <summary>
+    /// Turns an ended job's output into its calls' outcomes (run by the job's <see cref="PendingJob"/> on the thread
+    /// pool, see <see cref="BatchJob.WhenEnded"/>): inline, unless the output is in storage.
+    /// </summary>
+    internal void Collect(PendingJob pending, BatchJob job)
+    {
+        var outcome = job.Outcome!;
+        if (outcome.Output.IsEmpty && !pending.Outcomes.IsCompleted && outcome.State != BatchJobState.Cancelled)
+        {
+            _ = CollectStoredAsync(pending, job, outcome);
+            return;
+        }
+        Collect(pending, job, outcome, outcome.Output);
+    }
+
+    private async Task CollectStoredAsync(PendingJob pending, BatchJob job, BatchJobOutcome outcome)
+    {
+        byte[]? stored;
+        try
+        {
+            stored = await _backend.Storage.ReadAsync(_layout.OutputOf(pending.CallName)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever goes wrong while collecting is the job's failure, delivered through its future.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            pending.Fail(e);
+            Forget(pending);
+            return;
+        }
+        // A missing output must stay null: a null byte[] would convert to an empty, non-null ReadOnlyMemory.
+        Collect(pending, job, outcome, stored is null ? null : stored);
+    }
+
+    private void Collect(PendingJob pending, BatchJob job, BatchJobOutcome outcome, ReadOnlyMemory<byte>? output)
     {
         try
         {
-            var outcome = await job.Ended.ConfigureAwait(false);
             if (pending.Outcomes.IsCompleted)
             {
                 return;
@@ -254,10 +290,6 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
                 pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "was cancelled outside this executor"));
                 return;
             }
-            // A missing output must stay null: a null byte[] would convert to an empty, non-null ReadOnlyMemory.
-            ReadOnlyMemory<byte>? output = outcome.Output.IsEmpty
-                ? await _backend.Storage.ReadAsync(_layout.OutputOf(pending.CallName)).ConfigureAwait(false) is { } stored ? (ReadOnlyMemory<byte>?)stored : null
-                : outcome.Output;
             if (output is null)
             {
                 pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "did not write its output"));

@@ -8,7 +8,7 @@ namespace BatchPool.Client;
 /// One job of an executor, from submission to its calls' outcomes: the state shared by the futures of its calls
 /// (one for <c>Submit</c>) or by a <c>Map</c> that waits on its chunk.
 /// </summary>
-internal sealed class PendingJob(BatchPoolExecutor executor, string callName, int callCount)
+internal sealed class PendingJob(BatchPoolExecutor executor, string callName, int callCount) : IThreadPoolWorkItem
 {
     private readonly TaskCompletionSource<CallOutcome[]> _outcomes = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BatchJob? _job;
@@ -34,6 +34,9 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
             executor.CancelInBackend(job);
         }
     }
+
+    /// <summary>Runs once the backend's job has ended (<see cref="BatchJob.WhenEnded"/>): collects its outcomes.</summary>
+    void IThreadPoolWorkItem.Execute() => executor.Collect(this, Job!);
 
     public void Complete(CallOutcome[] outcomes) => _outcomes.TrySetResult(outcomes);
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace BatchPool.Worker;
@@ -8,13 +9,23 @@ namespace BatchPool.Worker;
 /// </summary>
 internal static class JobFile
 {
-    public static byte[] Compose(ReadOnlySpan<byte> manifest, ReadOnlySpan<byte> payload)
+    /// <summary>The head every input of a submission shares: <c>[u32 LE manifest length][manifest]</c>.</summary>
+    public static byte[] Head(ReadOnlySpan<byte> manifest)
     {
-        var file = GC.AllocateUninitializedArray<byte>(4 + manifest.Length + payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(file, (uint)manifest.Length);
-        manifest.CopyTo(file.AsSpan(4));
-        payload.CopyTo(file.AsSpan(4 + manifest.Length));
-        return file;
+        var head = GC.AllocateUninitializedArray<byte>(4 + manifest.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(head, (uint)manifest.Length);
+        manifest.CopyTo(head.AsSpan(4));
+        return head;
+    }
+
+    /// <summary>
+    /// A job's input as the shared head followed by the payload, without copying either: a map's jobs carry one
+    /// manifest, and every queued job would otherwise hold its own copy of it (and of its payload) until it is sent.
+    /// </summary>
+    public static ReadOnlySequence<byte> Compose(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> payload)
+    {
+        var last = new Segment(payload, head.Length, null);
+        return new ReadOnlySequence<byte>(new Segment(head, 0, last), 0, last, payload.Length);
     }
 
     public static (ReadOnlyMemory<byte> Manifest, ReadOnlyMemory<byte> Payload) Split(ReadOnlyMemory<byte> file)
@@ -29,5 +40,15 @@ internal static class JobFile
             throw new InvalidDataException($"A job input of {file.Length} bytes claims a manifest of {length} bytes.");
         }
         return (file.Slice(4, (int)length), file[(4 + (int)length)..]);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex, Segment? next)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+            Next = next;
+        }
     }
 }

@@ -37,15 +37,16 @@ internal static class WorkerFrames
     /// Writes a request: in one piece (one system call on an unbuffered pipe) when the input is small; a large input is
     /// written from where it is, not copied.
     /// </summary>
-    public static void WriteRequest(Stream stream, IReadOnlyList<string> arguments, ReadOnlySpan<byte> input, bool announceStart)
+    public static void WriteRequest(Stream stream, IReadOnlyList<string> arguments, in ReadOnlySequence<byte> input, bool announceStart)
     {
         // The arguments are encoded one by one, tab-separated, straight into the frame: no joined string per job.
         var textLength = Math.Max(0, arguments.Count - 1);
-        foreach (var argument in arguments)
+        for (var i = 0; i < arguments.Count; i++)
         {
-            textLength += Encoding.UTF8.GetByteCount(argument);
+            // Indexed, not foreach: an enumerator of the interface would be one more object per request.
+            textLength += Encoding.UTF8.GetByteCount(arguments[i]);
         }
-        var copied = input.Length <= CopiedInputLimit ? input.Length : 0;
+        var copied = input.Length <= CopiedInputLimit ? (int)input.Length : 0;
         var frameLength = 9 + textLength + copied;
         var frame = ArrayPool<byte>.Shared.Rent(frameLength);
         try
@@ -61,10 +62,13 @@ internal static class WorkerFrames
                 }
                 at += Encoding.UTF8.GetBytes(arguments[i], frame.AsSpan(at));
             }
-            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(5 + textLength), (uint)input.Length);
-            input[..copied].CopyTo(frame.AsSpan(9 + textLength));
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(5 + textLength), checked((uint)input.Length));
+            input.Slice(0, copied).CopyTo(frame.AsSpan(9 + textLength));
             stream.Write(frame, 0, frameLength);
-            stream.Write(input[copied..]);
+            foreach (var segment in input.Slice(copied))
+            {
+                stream.Write(segment.Span);
+            }
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using BatchPool.Worker;
 
 namespace BatchPool.Tests.Worker;
@@ -14,7 +15,7 @@ public sealed class RequestWordsTests
         var stream = new MemoryStream();
         foreach (var request in new[] { first, second, third })
         {
-            WorkerFrames.WriteRequest(stream, request, [7], announceStart: false);
+            WorkerFrames.WriteRequest(stream, request, new ReadOnlySequence<byte>([7]), announceStart: false);
         }
         WorkerFrames.WriteRequest(stream, [WorkerProtocol.CancelCommand, "call-3"], default, announceStart: true);
         stream.Position = 0;
@@ -51,5 +52,25 @@ public sealed class RequestWordsTests
         Assert.Equal(["run", "x"], WorkerFrames.ReadRequest(stream, words)!.Arguments);
         Assert.Equal(["run", long1, long2], WorkerFrames.ReadRequest(stream, words)!.Arguments);
         Assert.Equal(["run", long1], WorkerFrames.ReadRequest(stream, words)!.Arguments);
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(200_000)]
+    public void A_composed_input_reads_back_as_the_head_then_the_payload(int payloadLength)
+    {
+        // Small inputs are copied into the request's frame, large ones written segment by segment: both read back whole.
+        var manifest = new byte[] { 1, 2, 3 };
+        var payload = new byte[payloadLength];
+        Random.Shared.NextBytes(payload);
+        var stream = new MemoryStream();
+        WorkerFrames.WriteRequest(stream, ["run", "x"], JobFile.Compose(JobFile.Head(manifest), payload), announceStart: false);
+        stream.Position = 0;
+
+        var input = WorkerFrames.ReadRequest(stream, new RequestWords())!.Input;
+
+        var (readManifest, readPayload) = JobFile.Split(input);
+        Assert.Equal(manifest, readManifest.ToArray());
+        Assert.Equal(payload, readPayload.ToArray());
     }
 }

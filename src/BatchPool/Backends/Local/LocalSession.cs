@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
@@ -190,7 +191,7 @@ internal sealed class LocalSession : IBatchSession
                 var refill = inFlight.Count <= window / 2;
                 while (refill && inFlight.Count < window && TryTake(out var queued))
                 {
-                    if (queued.Job.Ended.IsCompleted)
+                    if (queued.Job.HasEnded)
                     {
                         continue;
                     }
@@ -207,7 +208,7 @@ internal sealed class LocalSession : IBatchSession
                     {
                         lock (_starting)
                         {
-                            if (queued.Job.Ended.IsCompleted)
+                            if (queued.Job.HasEnded)
                             {
                                 _sent.TryRemove(queued.Job, out _);
                                 continue;
@@ -245,7 +246,7 @@ internal sealed class LocalSession : IBatchSession
                     var starting = inFlight.Peek().Job;
                     lock (_starting)
                     {
-                        if (starting.Ended.IsCompleted)
+                        if (starting.HasEnded)
                         {
                             // Cancelled after the worker took it, before the skip could reach it: stop it here.
                             worker.Kill();
@@ -305,7 +306,7 @@ internal sealed class LocalSession : IBatchSession
 
     private bool TryTake(out QueuedJob queued) => _resend.TryDequeue(out queued!) || _queue.Reader.TryRead(out queued!);
 
-    private sealed record QueuedJob(BatchJob Job, IReadOnlyList<string> WorkerArguments, ReadOnlyMemory<byte> Input);
+    private sealed record QueuedJob(BatchJob Job, IReadOnlyList<string> WorkerArguments, ReadOnlySequence<byte> Input);
 
     /// <summary>A job sent to a worker: which one, and the call's name to skip it by.</summary>
     private sealed record SentJob(LocalWorkerProcess Process, string CallName);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using BatchPool.Worker;
 
@@ -82,7 +83,7 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// <param name="input">The job's input, or empty when it is in storage.</param>
     /// <param name="announceStart">Whether the worker must say when it starts the job (it is queued behind another).</param>
     /// <param name="flush">Whether to send it now; else it leaves with the next request sent with a flush, or <see cref="FlushAsync"/>.</param>
-    public Task<bool> SendAsync(IReadOnlyList<string> workerArguments, ReadOnlyMemory<byte> input, bool announceStart, bool flush = true) =>
+    public Task<bool> SendAsync(IReadOnlyList<string> workerArguments, ReadOnlySequence<byte> input, bool announceStart, bool flush = true) =>
         WriteAsync(workerArguments, input, announceStart, flush);
 
     /// <summary>Sends the requests written without a flush; false when the worker is gone.</summary>
@@ -126,7 +127,7 @@ internal sealed class LocalWorkerProcess : IDisposable
     }
 
     /// <summary>Writes one request; false when the worker is gone (its next reply then says how it ended).</summary>
-    private async Task<bool> WriteAsync(IReadOnlyList<string>? arguments, ReadOnlyMemory<byte> input, bool announceStart, bool flush)
+    private async Task<bool> WriteAsync(IReadOnlyList<string>? arguments, ReadOnlySequence<byte> input, bool announceStart, bool flush)
     {
         // Jobs and skips come from different threads; frames must not interleave.
         await _writing.WaitAsync().ConfigureAwait(false);
@@ -134,7 +135,7 @@ internal sealed class LocalWorkerProcess : IDisposable
         {
             if (arguments is not null)
             {
-                WorkerFrames.WriteRequest(_requests, arguments, input.Span, announceStart);
+                WorkerFrames.WriteRequest(_requests, arguments, input, announceStart);
             }
             if (flush)
             {

@@ -286,7 +286,7 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
     private bool PollPackedJob(SlurmTrackedTask task, int index)
     {
         var job = task.Jobs[index];
-        if (job.Ended.IsCompleted)
+        if (job.HasEnded)
         {
             return false;
         }
@@ -309,7 +309,7 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
     {
         for (var i = 0; i < task.Jobs.Count; i++)
         {
-            if (!task.Jobs[i].Ended.IsCompleted)
+            if (!task.Jobs[i].HasEnded)
             {
                 task.Jobs[i].ReportEnded(OutcomeOfJob(task, i, exitCode, slurm, unlisted));
             }

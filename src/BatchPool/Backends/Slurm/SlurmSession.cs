@@ -128,7 +128,7 @@ internal sealed class SlurmSession : IBatchSession
     public async ValueTask CancelAsync(BatchJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (job.Ended.IsCompleted)
+        if (job.HasEnded)
         {
             return;
         }
@@ -141,7 +141,7 @@ internal sealed class SlurmSession : IBatchSession
                 return;
             }
             _cancelRequested.Add(job);
-            wholeTask = place.Task.Jobs.All(j => j.Ended.IsCompleted || _cancelRequested.Contains(j));
+            wholeTask = place.Task.Jobs.All(j => j.HasEnded || _cancelRequested.Contains(j));
         }
         if (place.Task.Packed && !wholeTask)
         {
@@ -170,7 +170,7 @@ internal sealed class SlurmSession : IBatchSession
                 return;
             }
             _disposed = true;
-            unfinished = [.. _placement.Keys.Where(j => !j.Ended.IsCompleted)];
+            unfinished = [.. _placement.Keys.Where(j => !j.HasEnded)];
             watched = [.. _placement.Values.Select(p => p.Task).Distinct().Where(t => !t.Finished.IsCompleted)];
             _placement.Clear();
         }

@@ -116,7 +116,8 @@ internal sealed class VectorCodec(Type type) : ValueCodec
     public override object Read(GraphReader reader, Type type)
     {
         var length = WireFormat.ReadCount(reader.Stream, 1);
-        var array = Array.CreateInstance(_elementType, length);
+        // Every call's argument list is an object[]: made directly, not through reflection's slower factory.
+        var array = _elementType == typeof(object) ? new object?[length] : Array.CreateInstance(_elementType, length);
         reader.Track(array);
         if (!_elementType.IsValueType)
         {
