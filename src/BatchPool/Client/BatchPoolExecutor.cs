@@ -274,7 +274,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             return;
         }
         // A missing output must stay null: a null byte[] would convert to an empty, non-null ReadOnlyMemory.
-        Collect(pending, job, outcome, stored is null ? null : stored);
+        Collect(pending, job, outcome, stored is null ? null : (ReadOnlyMemory<byte>?)stored);
     }
 
     private void Collect(PendingJob pending, BatchJob job, BatchJobOutcome outcome, ReadOnlyMemory<byte>? output)
