@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -24,8 +25,13 @@ internal static class CallNames
     private static readonly ConditionalWeakTable<MethodInfo, string> FunctionNames = [];
 
     /// <summary>A call's name; the sequence makes it unique, the random part keeps names of different runs apart.</summary>
-    public static string ForCall(Delegate function, long sequence) =>
-        $"{FunctionNames.GetValue(function.Method, NameOf)}-{sequence}-{Random.Shared.GetString(Alphabet, 4)}";
+    public static string ForCall(Delegate function, long sequence)
+    {
+        // The random part on the stack: a map names thousands of calls, one string each.
+        Span<char> random = stackalloc char[4];
+        Random.Shared.GetItems(Alphabet, random);
+        return string.Create(CultureInfo.InvariantCulture, $"{FunctionNames.GetValue(function.Method, NameOf)}-{sequence}-{random}");
+    }
 
     private static string NameOf(MethodInfo method)
     {
