@@ -203,7 +203,6 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             ThrowIfShutDown();
-            _outstanding.EnsureCapacity(_outstanding.Count + prepared.Count);
             foreach (var (job, _) in prepared)
             {
                 _outstanding.Add(job);
