@@ -147,7 +147,8 @@ internal sealed class PayloadCodec
             throw Corrupt($"blob table of {blobCount} entries exceeds the payload");
         }
 
-        var blobLengths = new long[blobCount];
+        // Most payloads have no blob: no table, and the shared empty reader, for them.
+        long[] blobLengths = blobCount == 0 ? [] : new long[blobCount];
         for (var i = 0; i < blobLengths.Length; i++)
         {
             var length = reader.UInt64();
@@ -163,7 +164,7 @@ internal sealed class PayloadCodec
         var blobStart = bodyStart + (int)bodyLength;
         try
         {
-            var blobs = new BlobReader(payload[blobStart..authenticLength], blobLengths);
+            var blobs = blobCount == 0 && blobStart == authenticLength ? BlobReader.Empty : new BlobReader(payload[blobStart..authenticLength], blobLengths);
             using var body = OpenBody(payload.Slice(bodyStart, (int)bodyLength));
             return (bodyLength > LargeBodyBytes
                        ? DeepStack.Run((_engine, body, blobs, resolver), static s => s._engine.Deserialize(s.body, s.blobs, s.resolver))
