@@ -11,23 +11,24 @@ internal sealed class BlobWriter
     /// <summary>Arrays of at least this many bytes become blobs; smaller ones are written inline.</summary>
     public const int Threshold = 8 * 1024;
 
-    private readonly List<Array> _arrays = [];
+    // Made with the first blob: most payloads have none.
+    private List<Array>? _arrays;
 
-    public int Count => _arrays.Count;
+    public int Count => _arrays?.Count ?? 0;
 
     public long TotalBytes { get; private set; }
 
     /// <summary>Registers an array and returns its blob index.</summary>
     public int Add(Array array)
     {
-        _arrays.Add(array);
+        (_arrays ??= []).Add(array);
         TotalBytes += ByteLength(array);
         return _arrays.Count - 1;
     }
 
-    public long LengthOf(int index) => ByteLength(_arrays[index]);
+    public long LengthOf(int index) => ByteLength(_arrays![index]);
 
-    public ReadOnlySpan<byte> BytesOf(int index) => BytesOf(_arrays[index]);
+    public ReadOnlySpan<byte> BytesOf(int index) => BytesOf(_arrays![index]);
 
     public static long ByteLength(Array array) => (long)array.Length * array.GetType().GetElementType()!.UnsafeSize();
 
