@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using System.Security.Cryptography;
 using BatchPool.Codec;
 using BatchPool.Storage;
 
@@ -71,7 +70,7 @@ internal sealed class AssemblyShipper(IBatchStorage storage, ExecutorLayout layo
     private static string Sha256Of(string path)
     {
         using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        return Sha256Hex.Of(stream);
     }
 
     private sealed record AssemblyFile(string Path, ShippedAssembly Entry);

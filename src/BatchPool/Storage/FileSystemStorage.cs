@@ -78,15 +78,29 @@ public sealed class FileSystemStorage : IBatchStorage
         {
             return root;
         }
-        return !OperatingSystem.IsWindows() && root.StartsWith(FileScheme + "/", StringComparison.Ordinal) && root.AsSpan().IndexOfAny("%?#") < 0
+        return !OperatingSystem.IsWindows() && root.StartsWith(FileScheme + "/", StringComparison.Ordinal) && !HasUriEscapes(root)
             ? root[FileScheme.Length..]
             : new Uri(root).LocalPath;
+    }
+
+    /// <summary>Whether a file URI holds an escape, a query or a fragment (a loop, for the reason <see cref="IsPlainPath"/> gives).</summary>
+    private static bool HasUriEscapes(string uri)
+    {
+        foreach (var c in uri)
+        {
+            if (c is '%' or '?' or '#')
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Writes a file beside, then renames it into place: a reader polling for it never sees half of it.</summary>
     internal static void WriteFileAtomically(string path, ReadOnlySpan<byte> data)
     {
-        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        // A random name (Random.Shared, not a Guid: formatting one compiles vectorized code in a fresh process).
+        var temporary = path + "." + Random.Shared.Next().ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
         {
             stream.Write(data);

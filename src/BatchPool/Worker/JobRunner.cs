@@ -96,12 +96,18 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
     {
         var context = ContextOf(locator, folder);
         using var scope = context.Code.EnterContextualReflection();
-        // In the order a job needs them: its output's encoding comes first because every job ends with it.
+        // Most useful first: every job ends with its output's encoding, and decoding that output runs most of what
+        // decoding a job's input does; encoding an input here serves only to decode it (its delegate) next.
         if (jobWaiting())
         {
             return;
         }
         var output = codec.Encode(new JobOutput([new CallOutcome(-1, null)]), PayloadKind.JobOutput);
+        if (jobWaiting())
+        {
+            return;
+        }
+        codec.Decode(output.Bytes, PayloadKind.JobOutput);
         if (jobWaiting())
         {
             return;
@@ -118,7 +124,6 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
             return;
         }
         job.Function.DynamicInvoke(job.Calls[0]);
-        codec.Decode(output.Bytes, PayloadKind.JobOutput);
     }
 
     private JobInput Read(ExecutorContext context, ReadOnlyMemory<byte> input)
