@@ -21,7 +21,9 @@ internal sealed class AssemblyShipper(IBatchStorage storage, ExecutorLayout layo
     /// </summary>
     public async Task<byte[]> ShipAsync(IEnumerable<Assembly> roots, CancellationToken cancellationToken)
     {
-        var needed = roots.SelectMany(AssemblyCatalog.ClosureOf).Distinct().OrderBy(a => a.FullName, StringComparer.Ordinal).ToList();
+        var needed = roots.SelectMany(AssemblyCatalog.ClosureOf).Distinct().ToList();
+        // List.Sort, not OrderBy: LINQ's sorter compiles generic code at run time in a fresh client.
+        needed.Sort(static (a, b) => string.CompareOrdinal(a.FullName, b.FullName));
         var files = needed.Select(FileOf).ToList();
         await Task.WhenAll(files.Select(file => Upload(file, cancellationToken))).ConfigureAwait(false);
 

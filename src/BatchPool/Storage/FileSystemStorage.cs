@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace BatchPool.Storage;
 
@@ -49,7 +50,7 @@ public sealed class FileSystemStorage : IBatchStorage
         var folder = Path.EndsInDirectorySeparator(rootPath) ? rootPath : rootPath + Path.DirectorySeparatorChar;
         return !OperatingSystem.IsWindows() && folder.StartsWith('/') && IsPlainPath(folder)
             ? FileScheme + folder
-            : new Uri(folder).AbsoluteUri;
+            : UriOf(folder);
     }
 
     /// <summary>
@@ -80,8 +81,15 @@ public sealed class FileSystemStorage : IBatchStorage
         }
         return !OperatingSystem.IsWindows() && root.StartsWith(FileScheme + "/", StringComparison.Ordinal) && !HasUriEscapes(root)
             ? root[FileScheme.Length..]
-            : new Uri(root).LocalPath;
+            : LocalPathOfUri(root);
     }
+
+    // Apart, so that the paths above never load System.Private.Uri (a method's first call loads the types it names).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string UriOf(string folder) => new Uri(folder).AbsoluteUri;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string LocalPathOfUri(string root) => new Uri(root).LocalPath;
 
     /// <summary>Whether a file URI holds an escape, a query or a fragment (a loop, for the reason <see cref="IsPlainPath"/> gives).</summary>
     private static bool HasUriEscapes(string uri)

@@ -102,7 +102,10 @@ internal static class CopiedFields
         var levels = new List<FieldInfo[]>();
         for (var level = type; level is not null && level != typeof(object) && level != stopAt; level = level.BaseType)
         {
-            levels.Add([.. level.GetFields(InstanceFields).Where(IsCopied).OrderBy(f => f.MetadataToken)]);
+            // Array.Sort, not OrderBy: LINQ's sorter over int keys is compiled at run time in a fresh process.
+            var fields = level.GetFields(InstanceFields).Where(IsCopied).ToArray();
+            Array.Sort(fields, static (a, b) => a.MetadataToken.CompareTo(b.MetadataToken));
+            levels.Add(fields);
         }
 
         levels.Reverse();
