@@ -80,7 +80,8 @@ internal static class WorkerHost
         // away (it closes our input, or dies) the worker stops at once, even in the middle of a job that would run forever.
         // A "cancel CALL" request names a job sent earlier that must not start.
         var jobs = new RequestQueue();
-        var cancelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // A set under a lock: a ConcurrentDictionary<string, bool>'s methods are compiled at every worker's start.
+        var cancelled = new HashSet<string>(StringComparer.Ordinal);
         var reader = new Thread(() =>
         {
             try
@@ -90,7 +91,10 @@ internal static class WorkerHost
                 {
                     if (request.Arguments is [WorkerProtocol.CancelCommand, var call])
                     {
-                        cancelled[call] = true;
+                        lock (cancelled)
+                        {
+                            cancelled.Add(call);
+                        }
                     }
                     else
                     {
@@ -116,7 +120,7 @@ internal static class WorkerHost
         {
             var (request, input, announceStart) = jobs.Take();
             JobRunner.JobResult result;
-            if (WorkerProtocol.CallNameOf(request) is { } call && cancelled.TryRemove(call, out _))
+            if (WorkerProtocol.CallNameOf(request) is { } call && WasCancelled(cancelled, call))
             {
                 result = new JobRunner.JobResult(WorkerProtocol.CancelledBeforeStart);
             }
@@ -141,6 +145,14 @@ internal static class WorkerHost
                 // Nothing is queued behind it: the client hears now (else it hears with the next job's start).
                 replies.Flush();
             }
+        }
+    }
+
+    private static bool WasCancelled(HashSet<string> cancelled, string call)
+    {
+        lock (cancelled)
+        {
+            return cancelled.Count > 0 && cancelled.Remove(call);
         }
     }
 
