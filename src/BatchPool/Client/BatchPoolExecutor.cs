@@ -66,9 +66,8 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
 
         // The secret lives in this process and the workers' memory only; the backend hands it over out of band.
         var secret = RandomNumberGenerator.GetBytes(32);
-        _codec = new PayloadCodec(secret);
-        _layout = ExecutorLayout.For(Name);
-        _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec);
+        // The session first: a backend that starts workers at once (the local one) has them boot while the rest is built
+        // and the first job encoded.
         _session = _backend.OpenSession(new BatchSessionOptions(Name, WorkerDistribution.Locate(), secret)
         {
             Image = image,
@@ -76,6 +75,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             Project = project,
             Environment = ThreadLimits.EnvironmentFor(cpusPerJob),
         });
+        _codec = new PayloadCodec(secret);
+        _layout = ExecutorLayout.For(Name);
+        _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec);
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.
         _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));

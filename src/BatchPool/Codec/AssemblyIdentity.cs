@@ -36,9 +36,25 @@ internal sealed class AssemblyIdentity
         var fullName = assembly.FullName.AsSpan();
         var comma = fullName.IndexOf(',');
         var simple = comma < 0 ? fullName : fullName[..comma];
-        return simple.Length > 0 && simple.IndexOfAny("\\\"'=") < 0 && simple.Trim().Length == simple.Length
+        return simple.Length > 0 && IsPlain(simple) && simple.Trim().Length == simple.Length
             ? simple.ToString()
             : assembly.GetName().Name ?? string.Empty;
+    }
+
+    /// <summary>
+    /// Whether a name holds no escape, quote or '='. A loop, not IndexOfAny: its vectorized search is compiled at run time,
+    /// in a fresh client and worker.
+    /// </summary>
+    private static bool IsPlain(ReadOnlySpan<char> name)
+    {
+        foreach (var c in name)
+        {
+            if (c is '\\' or '"' or '\'' or '=')
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static AssemblyIdentity Of(Assembly assembly) =>

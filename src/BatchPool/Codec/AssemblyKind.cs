@@ -30,9 +30,11 @@ internal static class AssemblyKind
     });
 
     /// <summary>True for assemblies of a .NET shared framework, which every process of this runtime version has.</summary>
-    public static bool IsSharedFramework(Assembly assembly)
+    public static bool IsSharedFramework(Assembly assembly) => IsSharedFrameworkFile(assembly.IsDynamic ? "" : assembly.Location);
+
+    /// <summary>True for a file of a .NET shared framework.</summary>
+    public static bool IsSharedFrameworkFile(string location)
     {
-        var location = assembly.IsDynamic ? "" : assembly.Location;
         if (location.Length == 0)
         {
             return false;

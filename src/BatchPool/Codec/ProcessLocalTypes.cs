@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -25,8 +23,6 @@ internal static class ProcessLocalTypes
         (typeof(WaitHandle), "a wait handle is an OS handle of this process; " + Synchronization[2..]),
         (typeof(CancellationTokenSource), "cancellation belongs to this process; the executor cancels remote calls itself."),
         (typeof(CancellationToken), "cancellation belongs to this process; the executor cancels remote calls itself."),
-        (typeof(Socket), "a socket is an open connection of this process; ship its address instead."),
-        (typeof(Process), "a process object belongs to this process; ship its id or command line instead."),
         (typeof(MemberInfo), Reflection),
         (typeof(Assembly), Reflection),
         (typeof(Module), Reflection),
@@ -49,7 +45,18 @@ internal static class ProcessLocalTypes
         (typeof(UIntPtr), "a native pointer is meaningful only in this process."),
         (typeof(BatchPoolExecutor), "an executor runs in this process. " + SharedClosure),
         (typeof(BatchPoolFuture), "a future waits for a job from this process; capture its result instead. " + SharedClosure),
-        (typeof(System.Net.Http.HttpMessageInvoker), "an HTTP client holds open connections of this process; create it inside the function instead."),
+    ];
+
+    /// <summary>
+    /// Classes refused by name (and a framework assembly): naming their types would load System.Net.Sockets,
+    /// System.Diagnostics.Process and System.Net.Http into every process that encodes, a fresh worker included, while
+    /// a value of one exists only where they are loaded already.
+    /// </summary>
+    private static readonly (string FullName, string Reason)[] RefusedByName =
+    [
+        ("System.Net.Sockets.Socket", "a socket is an open connection of this process; ship its address instead."),
+        ("System.Diagnostics.Process", "a process object belongs to this process; ship its id or command line instead."),
+        ("System.Net.Http.HttpMessageInvoker", "an HTTP client holds open connections of this process; create it inside the function instead."),
     ];
 
     /// <summary>Why values of <paramref name="type"/> cannot be shipped, or null when they can.</summary>
@@ -62,6 +69,17 @@ internal static class ProcessLocalTypes
                     : refused.IsAssignableFrom(type))
             {
                 return reason;
+            }
+        }
+
+        for (var level = type; level is not null; level = level.BaseType)
+        {
+            foreach (var (name, reason) in RefusedByName)
+            {
+                if (level.FullName == name && !AssemblyKind.IsUser(level.Assembly))
+                {
+                    return reason;
+                }
             }
         }
 

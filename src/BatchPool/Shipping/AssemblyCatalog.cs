@@ -12,6 +12,14 @@ internal static class AssemblyCatalog
 {
     private static readonly ConcurrentDictionary<Assembly, IReadOnlyList<Assembly>> Closures = new();
 
+    /// <summary>
+    /// The simple names the default load context binds to shared framework files, from the host's trusted platform
+    /// assemblies (an application's own newer copy of a framework assembly is not among them): a reference of these is
+    /// known to need no shipping without loading it, as the walks below did for every framework reference of the
+    /// user's code and of BatchPool (tens of assemblies, milliseconds of a new client's first Submit).
+    /// </summary>
+    private static readonly HashSet<string> DefaultFramework = FindDefaultFramework();
+
     private static readonly HashSet<string> WorkerProvided = FindWorkerProvided();
 
     public static bool NeedsShipping(Assembly assembly) =>
@@ -33,7 +41,7 @@ internal static class AssemblyCatalog
             found.Add(assembly);
             foreach (var reference in assembly.GetReferencedAssemblies())
             {
-                if (!seen.Contains(reference.Name!) && TryLoad(assembly, reference) is { } loaded)
+                if (!seen.Contains(reference.Name!) && !IsDefaultFramework(assembly, reference) && TryLoad(assembly, reference) is { } loaded)
                 {
                     pending.Push(loaded);
                 }
@@ -41,6 +49,27 @@ internal static class AssemblyCatalog
         }
         return found;
     });
+
+    /// <summary>Whether the reference, made from an assembly of the default context, binds to a shared framework file there.</summary>
+    private static bool IsDefaultFramework(Assembly referrer, AssemblyName reference) =>
+        reference.Name is { } name && DefaultFramework.Contains(name)
+        && (System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(referrer) ?? System.Runtime.Loader.AssemblyLoadContext.Default) == System.Runtime.Loader.AssemblyLoadContext.Default;
+
+    private static HashSet<string> FindDefaultFramework()
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string files)
+        {
+            foreach (var file in files.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (AssemblyKind.IsSharedFrameworkFile(file))
+                {
+                    names.Add(Path.GetFileNameWithoutExtension(file));
+                }
+            }
+        }
+        return names;
+    }
 
     private static Assembly? TryLoad(Assembly referrer, AssemblyName reference)
     {
@@ -71,7 +100,7 @@ internal static class AssemblyCatalog
             }
             foreach (var reference in assembly.GetReferencedAssemblies())
             {
-                if (TryLoad(assembly, reference) is { } loaded)
+                if (!IsDefaultFramework(assembly, reference) && TryLoad(assembly, reference) is { } loaded)
                 {
                     pending.Push(loaded);
                 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Loader;
-using System.Security.Cryptography;
 using BatchPool.Codec;
 using BatchPool.Storage;
 
@@ -73,7 +72,7 @@ internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayo
     {
         var bytes = storage.ReadAsync(key).AsTask().GetAwaiter().GetResult()
             ?? throw new FileNotFoundException($"Shipped file {key} of assembly {name} is missing from {storage.Locator}; was the executor's folder deleted while jobs ran?", key);
-        if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != sha256)
+        if (Sha256Hex.Of(bytes) != sha256)
         {
             throw new InvalidDataException(
                 $"Shipped file {key} of assembly {name} in {storage.Locator} does not match the hash its job was submitted with; refusing to load it.");

@@ -85,21 +85,45 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
     }
 
     /// <summary>
-    /// Compiles the codec's paths in the background, in the load context the executor's jobs will use, while the worker
-    /// waits for its first job, which then runs warm.
+    /// Compiles the codec's paths, in the load context the executor's jobs will use, while the worker waits for its first
+    /// job, which then runs warm. On the caller's thread, in steps: each is skipped once a job waits (a job that arrives
+    /// first would only share the cores, and the runtime's type loading locks, with a warm-up in the background).
     /// </summary>
-    public void WarmUp(string locator, string folder)
+    /// <param name="locator">The executor's storage.</param>
+    /// <param name="folder">The executor's folder.</param>
+    /// <param name="jobWaiting">Whether a job waits: the warm-up then stops.</param>
+    public void WarmUp(string locator, string folder, Func<bool> jobWaiting)
     {
         var context = ContextOf(locator, folder);
-        _ = Task.Run(() =>
+        using var scope = context.Code.EnterContextualReflection();
+        // Most useful first: every job ends with its output's encoding, and decoding that output runs most of what
+        // decoding a job's input does; encoding an input here serves only to decode it (its delegate) next.
+        if (jobWaiting())
         {
-            using var scope = context.Code.EnterContextualReflection();
-            var offset = folder.Length;
-            var input = codec.Encode(new JobInput(new Func<int, int>(x => x + offset), [[-1]]), PayloadKind.JobInput);
-            var job = (JobInput)codec.Decode(input.Bytes, PayloadKind.JobInput);
-            var output = codec.Encode(new JobOutput([new CallOutcome(job.Function.DynamicInvoke(job.Calls[0]), null)]), PayloadKind.JobOutput);
-            codec.Decode(output.Bytes, PayloadKind.JobOutput);
-        });
+            return;
+        }
+        var output = codec.Encode(new JobOutput([new CallOutcome(-1, null)]), PayloadKind.JobOutput);
+        if (jobWaiting())
+        {
+            return;
+        }
+        codec.Decode(output.Bytes, PayloadKind.JobOutput);
+        if (jobWaiting())
+        {
+            return;
+        }
+        var offset = folder.Length;
+        var input = codec.Encode(new JobInput(new Func<int, int>(x => x + offset), [[-1]]), PayloadKind.JobInput);
+        if (jobWaiting())
+        {
+            return;
+        }
+        var job = (JobInput)codec.Decode(input.Bytes, PayloadKind.JobInput);
+        if (jobWaiting())
+        {
+            return;
+        }
+        job.Function.DynamicInvoke(job.Calls[0]);
     }
 
     private JobInput Read(ExecutorContext context, ReadOnlyMemory<byte> input)

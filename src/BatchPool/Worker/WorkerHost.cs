@@ -1,5 +1,6 @@
-using System.Threading.Channels;
+using System.Text;
 using BatchPool.Codec;
+using Microsoft.Win32.SafeHandles;
 
 namespace BatchPool.Worker;
 
@@ -8,7 +9,7 @@ internal static class WorkerHost
 {
     public static async Task<int> RunAsync(string[] arguments)
     {
-        var log = Console.Error;
+        var log = OpenLog();
         switch (arguments.FirstOrDefault())
         {
             case WorkerProtocol.RunCommand:
@@ -27,7 +28,7 @@ internal static class WorkerHost
                 }
                 return (await runner.RunAsync(arguments).ConfigureAwait(false)).ExitCode;
             case WorkerProtocol.ServeCommand:
-                return await ServeAsync(arguments, log).ConfigureAwait(false);
+                return Serve(arguments, log);
             default:
                 await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--storage LOCATOR --folder FOLDER]").ConfigureAwait(false);
                 return WorkerProtocol.BadArguments;
@@ -47,7 +48,23 @@ internal static class WorkerHost
         }
     }
 
-    private static async Task<int> ServeAsync(string[] arguments, TextWriter log)
+    /// <summary>
+    /// The worker's log: its standard error, which the client keeps the tail of. Opened without Console's own writer, whose
+    /// setup (console encoding, terminal) costs a fresh worker ~8 ms of CPU; Console's output and error go to it too.
+    /// </summary>
+    private static TextWriter OpenLog()
+    {
+        var standardError = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        var log = TextWriter.Synchronized(new StreamWriter(standardError, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true });
+        Console.SetError(log);
+        return log;
+    }
+
+    /// <summary>
+    /// Serves jobs on the main thread, synchronously: a fresh worker compiles no asynchronous machinery of its own before
+    /// its first answer (the job of an asynchronous function still runs to completion, blocking this thread).
+    /// </summary>
+    private static int Serve(string[] arguments, TextWriter log)
     {
         // Standard output carries the protocol alone: what user code prints goes to the log.
         var replies = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
@@ -62,9 +79,9 @@ internal static class WorkerHost
         // Read requests on a thread of their own: the client may send the next job while this one runs, and when it goes
         // away (it closes our input, or dies) the worker stops at once, even in the middle of a job that would run forever.
         // A "cancel CALL" request names a job sent earlier that must not start.
-        // A channel that can count its queue (see the reply flushes below).
-        var jobs = Channel.CreateUnbounded<ServeRequest>();
-        var cancelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var jobs = new RequestQueue();
+        // A set under a lock: a ConcurrentDictionary<string, bool>'s methods are compiled at every worker's start.
+        var cancelled = new HashSet<string>(StringComparer.Ordinal);
         var reader = new Thread(() =>
         {
             try
@@ -74,11 +91,14 @@ internal static class WorkerHost
                 {
                     if (request.Arguments is [WorkerProtocol.CancelCommand, var call])
                     {
-                        cancelled[call] = true;
+                        lock (cancelled)
+                        {
+                            cancelled.Add(call);
+                        }
                     }
                     else
                     {
-                        jobs.Writer.TryWrite(request);
+                        jobs.Add(request);
                     }
                 }
             }
@@ -94,12 +114,13 @@ internal static class WorkerHost
 
         if (WorkerProtocol.ParseServe(arguments) is var (locator, folder))
         {
-            runner.WarmUp(locator, folder);
+            runner.WarmUp(locator, folder, jobWaiting: () => jobs.Count > 0);
         }
-        await foreach (var (request, input, announceStart) in jobs.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (true)
         {
+            var (request, input, announceStart) = jobs.Take();
             JobRunner.JobResult result;
-            if (WorkerProtocol.CallNameOf(request) is { } call && cancelled.TryRemove(call, out _))
+            if (WorkerProtocol.CallNameOf(request) is { } call && WasCancelled(cancelled, call))
             {
                 result = new JobRunner.JobResult(WorkerProtocol.CancelledBeforeStart);
             }
@@ -114,16 +135,63 @@ internal static class WorkerHost
                 // longer, the reply would die with this process should this job kill it (the client would then blame the
                 // job it did not hear about, and run again the ones sent behind it).
                 replies.Flush();
-                result = await runner.RunAsync(request, input).ConfigureAwait(false);
+                var running = runner.RunAsync(request, input);
+                result = running.IsCompletedSuccessfully ? running.Result : running.AsTask().GetAwaiter().GetResult();
             }
             log.Flush();
             WorkerFrames.WriteReply(replies, result.ExitCode, result.Output);
-            if (jobs.Reader.Count == 0)
+            if (jobs.Count == 0)
             {
                 // Nothing is queued behind it: the client hears now (else it hears with the next job's start).
                 replies.Flush();
             }
         }
-        return 0;
+    }
+
+    private static bool WasCancelled(HashSet<string> cancelled, string call)
+    {
+        lock (cancelled)
+        {
+            return cancelled.Count > 0 && cancelled.Remove(call);
+        }
+    }
+
+    /// <summary>The jobs the reader thread hands to the main one, in order.</summary>
+    private sealed class RequestQueue
+    {
+        private readonly Queue<ServeRequest> _queue = new();
+
+        public int Count
+        {
+            get
+            {
+                lock (_queue)
+                {
+                    return _queue.Count;
+                }
+            }
+        }
+
+        public void Add(ServeRequest request)
+        {
+            lock (_queue)
+            {
+                _queue.Enqueue(request);
+                Monitor.Pulse(_queue);
+            }
+        }
+
+        /// <summary>The oldest request, waiting for one if need be.</summary>
+        public ServeRequest Take()
+        {
+            lock (_queue)
+            {
+                while (_queue.Count == 0)
+                {
+                    Monitor.Wait(_queue);
+                }
+                return _queue.Dequeue();
+            }
+        }
     }
 }

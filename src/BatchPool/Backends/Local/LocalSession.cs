@@ -51,7 +51,16 @@ internal sealed class LocalSession : IBatchSession
         CarriesPayloads = carriesPayloads;
         // The first slot's worker counts as idle from the start: it is the one to take the first job while it boots.
         _idleWorkers = 1;
-        _slots = Enumerable.Range(0, parallelJobs).Select(slot => Task.Run(() => RunSlotAsync(slot))).ToArray();
+        // Its process starts here, on the caller's thread: a slot's task would start it only once the thread pool has
+        // threads, tens of milliseconds later in a fresh client, and the worker's boot is what the first result waits for.
+        // The others start with their first job, so that a single job's worker does not share the cores with idle ones while it boots.
+        var first = TryStart(out _, connect: false);
+        _slots = new Task[parallelJobs];
+        for (var slot = 0; slot < parallelJobs; slot++)
+        {
+            var index = slot;
+            _slots[slot] = Task.Run(() => RunSlotAsync(index, index == 0 ? first : null));
+        }
     }
 
     public bool CarriesPayloads { get; }
@@ -118,11 +127,11 @@ internal sealed class LocalSession : IBatchSession
         _closing.Dispose();
     }
 
-    private async Task RunSlotAsync(int slot)
+    /// <param name="slot">The slot's index.</param>
+    /// <param name="process">The worker started for the slot, not yet connected; or null.</param>
+    private async Task RunSlotAsync(int slot, LocalWorkerProcess? process)
     {
-        // The first slot's worker starts at once, booting while the client prepares its first job; the others start with
-        // their first job, so that a single job's worker does not share the cores with idle ones while it boots.
-        var process = slot == 0 ? TryStart(out _) : null;
+        process?.Connect();
         var inFlight = new Queue<QueuedJob>();
         // Until a worker answered once it is still booting: it gets one job, not a share of the queue to sit on while
         // the other slots' workers run out of work.
@@ -290,12 +299,18 @@ internal sealed class LocalSession : IBatchSession
         }
     }
 
-    private LocalWorkerProcess? TryStart(out string? failure)
+    /// <summary>Starts a worker; <paramref name="connect"/> false leaves <see cref="LocalWorkerProcess.Connect"/> to the caller.</summary>
+    private LocalWorkerProcess? TryStart(out string? failure, bool connect = true)
     {
         try
         {
             failure = null;
-            return LocalWorkerProcess.Start(_options, _storageLocator, _executorFolder);
+            var process = LocalWorkerProcess.Start(_options, _storageLocator, _executorFolder);
+            if (connect)
+            {
+                process.Connect();
+            }
+            return process;
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {

@@ -20,11 +20,13 @@ internal sealed class LocalWorkerProcess : IDisposable
     private readonly SemaphoreSlim _writing = new(1, 1);
     // Replies are read one at a time (ReceiveAsync's caller awaits each before asking for the next).
     private readonly byte[] _replyHeader = new byte[8];
+    private readonly ReadOnlyMemory<byte> _secret;
     private volatile bool _killedOnPurpose;
 
-    private LocalWorkerProcess(Process process)
+    private LocalWorkerProcess(Process process, ReadOnlyMemory<byte> secret)
     {
         _process = process;
+        _secret = secret;
         // Jobs sent ahead together leave in one write (see SendAsync).
         _requests = new BufferedStream(process.StandardInput.BaseStream, 1 << 16);
         // Replies of jobs sent ahead arrive back to back: read them in large pieces.
@@ -36,6 +38,7 @@ internal sealed class LocalWorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Starts a worker process; <see cref="Connect"/> must follow before any job is sent.</summary>
     public static LocalWorkerProcess Start(BatchSessionOptions options, string storageLocator, string executorFolder)
     {
         var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath)
@@ -58,24 +61,31 @@ internal sealed class LocalWorkerProcess : IDisposable
 
         var process = new Process { StartInfo = start };
         process.Start();
-        var worker = new LocalWorkerProcess(process);
-        process.ErrorDataReceived += (_, line) =>
+        return new LocalWorkerProcess(process, options.Secret);
+    }
+
+    /// <summary>
+    /// Collects the worker's log and hands it the secret: once per process, before the first job is sent. Apart from
+    /// <see cref="Start"/> because the first use of the pipes costs a fresh client milliseconds the process's start should not wait for.
+    /// </summary>
+    public void Connect()
+    {
+        _process.ErrorDataReceived += (_, line) =>
         {
             if (line.Data is not null)
             {
-                worker._log.Add(line.Data);
+                _log.Add(line.Data);
             }
         };
-        process.BeginErrorReadLine();
+        _process.BeginErrorReadLine();
         try
         {
-            WorkerFrames.WriteSecret(worker._requests, options.Secret.Span);
+            WorkerFrames.WriteSecret(_requests, _secret.Span);
         }
         catch (IOException)
         {
             // It died at once; the first job will say how.
         }
-        return worker;
     }
 
     /// <summary>Sends a job; its answer comes from <see cref="ReceiveAsync"/>, in the order jobs were sent.</summary>

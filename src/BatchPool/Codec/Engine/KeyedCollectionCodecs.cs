@@ -19,6 +19,21 @@ internal static class KeyedCollectionCodecs
     private static readonly Type? LookupDefinition = typeof(Enumerable).Assembly.GetType("System.Linq.Lookup`2");
 
     /// <summary>
+    /// The codec definition of an immutable or frozen collection's, else null. Apart, and asked only for types of their
+    /// namespaces: naming these types loads System.Collections.Immutable, which a process that uses none (a fresh
+    /// worker) would load for nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Type? ImmutableCodecFor(Type definition) =>
+        definition == typeof(ImmutableDictionary<,>) ? typeof(ImmutableDictionaryCodec<,>)
+        : definition == typeof(ImmutableHashSet<>) ? typeof(ImmutableHashSetCodec<>)
+        // Frozen collections are internal subclasses chosen by their contents: read back as whatever the factory makes
+        // of the same entries and comparer.
+        : definition == typeof(FrozenDictionary<,>) ? typeof(FrozenDictionaryCodec<,>)
+        : definition == typeof(FrozenSet<>) ? typeof(FrozenSetCodec<>)
+        : null;
+
+    /// <summary>
     /// The codec of <paramref name="type"/> when it is one of these collections or derives from one (a user's
     /// <c>class Index : Dictionary&lt;string, int&gt;</c> keeps its type and its own fields), else null.
     /// </summary>
@@ -41,12 +56,9 @@ internal static class KeyedCollectionCodecs
                 : definition == typeof(HashSet<>) ? typeof(HashSetCodec<>)
                 : definition == typeof(OrderedDictionary<,>) ? typeof(OrderedDictionaryCodec<,>)
                 : definition == typeof(ConcurrentDictionary<,>) ? typeof(ConcurrentDictionaryCodec<,>)
-                : definition == typeof(ImmutableDictionary<,>) ? typeof(ImmutableDictionaryCodec<,>)
-                : definition == typeof(ImmutableHashSet<>) ? typeof(ImmutableHashSetCodec<>)
-                // Frozen collections and ToLookup's lookups are internal subclasses chosen by their contents: read back as
-                // whatever the factory makes of the same entries and comparer.
-                : definition == typeof(FrozenDictionary<,>) ? typeof(FrozenDictionaryCodec<,>)
-                : definition == typeof(FrozenSet<>) ? typeof(FrozenSetCodec<>)
+                : definition.Namespace is "System.Collections.Immutable" or "System.Collections.Frozen" ? ImmutableCodecFor(definition)
+                // ToLookup's lookups are internal subclasses chosen by their contents: read back as whatever the factory
+                // makes of the same entries and comparer.
                 : definition == LookupDefinition ? typeof(LookupCodec<,>)
                 : null;
             if (codec is not null)

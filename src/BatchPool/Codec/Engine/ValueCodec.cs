@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace BatchPool.Codec;
@@ -23,7 +24,16 @@ internal static class ValueCodecs
     /// True for framework types written by what describes them (a culture's name, a regular expression's pattern) rather
     /// than by their fields, which hold state of the writing process: the graph inspector does not walk them.
     /// </summary>
-    public static bool IsWrittenByDescription(Type type) => type == typeof(Regex) || type == typeof(CultureInfo) || type == typeof(CompareInfo);
+    public static bool IsWrittenByDescription(Type type) => type == typeof(CultureInfo) || type == typeof(CompareInfo) || IsRegex(type);
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is <see cref="Regex"/>, asked by namespace first: naming the type loads its
+    /// assembly, which a process that uses no regular expression (a fresh worker) would load for nothing.
+    /// </summary>
+    private static bool IsRegex(Type type) => type.Namespace == "System.Text.RegularExpressions" && IsRegexType(type);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsRegexType(Type type) => type == typeof(Regex);
 
     public static ValueCodec For(Type type) => Codecs.TryGetValue(type, out var codec) ? codec : Codecs.GetOrAdd(type, Choose);
 
@@ -63,7 +73,7 @@ internal static class ValueCodecs
 
         if (IsWrittenByDescription(type))
         {
-            return type == typeof(Regex) ? RegexCodec.Instance : CultureCodec.Instance;
+            return IsRegex(type) ? RegexCodec.Instance : CultureCodec.Instance;
         }
 
         if (typeof(StringComparer).IsAssignableFrom(type) && !AssemblyKind.IsUser(type.Assembly))
@@ -92,7 +102,10 @@ internal static class CopiedFields
         var levels = new List<FieldInfo[]>();
         for (var level = type; level is not null && level != typeof(object) && level != stopAt; level = level.BaseType)
         {
-            levels.Add([.. level.GetFields(InstanceFields).Where(IsCopied).OrderBy(f => f.MetadataToken)]);
+            // Array.Sort, not OrderBy: LINQ's sorter over int keys is compiled at run time in a fresh process.
+            var fields = level.GetFields(InstanceFields).Where(IsCopied).ToArray();
+            Array.Sort(fields, static (a, b) => a.MetadataToken.CompareTo(b.MetadataToken));
+            levels.Add(fields);
         }
 
         levels.Reverse();
