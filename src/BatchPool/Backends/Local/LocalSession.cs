@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using BatchPool.Storage;
@@ -39,6 +40,10 @@ internal sealed class LocalSession : IBatchSession
     // Slots whose worker (live, or the first one booting) has nothing in flight: they take the next jobs.
     private int _idleWorkers;
 
+    // Each slot's worker, for the others to count; and when one more is worth starting.
+    private readonly LocalWorkerProcess?[] _workers;
+    private readonly WorkerGrowth _growth = new();
+
     private readonly string _storageLocator;
     private readonly string _executorFolder;
 
@@ -55,6 +60,8 @@ internal sealed class LocalSession : IBatchSession
         // threads, tens of milliseconds later in a fresh client, and the worker's boot is what the first result waits for.
         // The others start with their first job, so that a single job's worker does not share the cores with idle ones while it boots.
         var first = TryStart(out _, connect: false);
+        _workers = new LocalWorkerProcess?[parallelJobs];
+        _workers[0] = first;
         _slots = new Task[parallelJobs];
         for (var slot = 0; slot < parallelJobs; slot++)
         {
@@ -169,6 +176,12 @@ internal sealed class LocalSession : IBatchSession
                             await Task.Delay(1, _closing.Token).ConfigureAwait(false);
                             continue;
                         }
+                        // Nor while the workers at work will have emptied the queue sooner than a new one could start.
+                        if (!_growth.WorthStarting(queued, LiveWorkers(), Stopwatch.GetTimestamp()))
+                        {
+                            await Task.Delay(5, _closing.Token).ConfigureAwait(false);
+                            continue;
+                        }
                     }
                 }
                 // A killed or dead worker is replaced only once every job sent to it is accounted for: its death is read
@@ -176,8 +189,10 @@ internal sealed class LocalSession : IBatchSession
                 var dead = process is null || process.HasExited || process.KilledOnPurpose;
                 if (dead && inFlight.Count == 0)
                 {
+                    Volatile.Write(ref _workers[slot], null);
                     process?.Dispose();
                     process = TryStart(out var failure);
+                    Volatile.Write(ref _workers[slot], process);
                     answered = false;
                     if (process is null)
                     {
@@ -271,6 +286,7 @@ internal sealed class LocalSession : IBatchSession
                 _sent.TryRemove(head.Job, out _);
                 head.Job.ReportEnded(reply.Outcome!);
                 pace.Ended(nextQueued: inFlight.Count > 0);
+                _growth.Answered(Stopwatch.GetTimestamp(), pace.JobSeconds);
                 if (reply.Kind == WorkerReplyKind.Died)
                 {
                     // The worker died (or was killed) running the head job; the jobs behind it never started: send them again.
@@ -295,6 +311,7 @@ internal sealed class LocalSession : IBatchSession
             {
                 unanswered.Job.ReportEnded(ShutDownBeforeStart);
             }
+            Volatile.Write(ref _workers[slot], null);
             process?.Dispose();
         }
     }
@@ -317,6 +334,26 @@ internal sealed class LocalSession : IBatchSession
             failure = $"the worker process could not start ({WorkerDistribution.DotnetHostPath} {_options.Worker.EntryAssemblyPath}): {e.Message}";
             return null;
         }
+    }
+
+    private int LiveWorkers()
+    {
+        var live = 0;
+        for (var slot = 0; slot < _workers.Length; slot++)
+        {
+            try
+            {
+                if (Volatile.Read(ref _workers[slot]) is { HasExited: false, KilledOnPurpose: false })
+                {
+                    live++;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Its slot disposed of it meanwhile.
+            }
+        }
+        return live;
     }
 
     private bool TryTake(out QueuedJob queued) => _resend.TryDequeue(out queued!) || _queue.Reader.TryRead(out queued!);

@@ -35,6 +35,9 @@ internal sealed class SlotPace
         _lastEndedAt = nextQueued ? now : 0;
     }
 
+    /// <summary>The worker's seconds per job, smoothed; NaN until measured.</summary>
+    public double JobSeconds => _jobSeconds;
+
     /// <summary>The jobs to keep in flight, at most <paramref name="max"/>.</summary>
     public int JobsAhead(int max) =>
         double.IsNaN(_jobSeconds) ? Math.Min(InitialJobsAhead, max) : (int)Math.Min(max, 1 + (AheadSeconds / Math.Max(_jobSeconds, 1e-7)));
