@@ -18,6 +18,39 @@ internal static class MachineInfo
             $"{RuntimeInformation.OSDescription}; .NET {Environment.Version}");
     }
 
+    /// <summary>
+    /// Waits, up to <paramref name="limit"/>, until the machine's cores are at most 15 % busy over a quarter of a second,
+    /// and says how long that took: what ran just before the bench (<c>dotnet run</c>'s build, its CLI's telemetry)
+    /// otherwise shares the cores with the first workload for a few seconds.
+    /// </summary>
+    public static string WaitUntilIdle(TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var busy = double.NaN;
+        while (File.Exists("/proc/stat"))
+        {
+            var before = CpuTimes();
+            Thread.Sleep(250);
+            var after = CpuTimes();
+            busy = 1 - ((double)(after.Idle - before.Idle) / Math.Max(1, after.Total - before.Total));
+            if (busy <= 0.15 || clock.Elapsed >= limit)
+            {
+                break;
+            }
+        }
+        return double.IsNaN(busy)
+            ? "idle wait skipped (no /proc/stat)"
+            : string.Create(CultureInfo.InvariantCulture, $"waited {clock.Elapsed.TotalSeconds:F1} s for idle cores: {busy:P0} busy");
+    }
+
+    private static (long Idle, long Total) CpuTimes()
+    {
+        // The first line of /proc/stat: "cpu  user nice system idle iowait irq softirq steal ...", in clock ticks.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return (fields[3] + fields[4], fields.Take(8).Sum());
+    }
+
     private static string? FirstValue(string file, string key)
     {
         if (!File.Exists(file))

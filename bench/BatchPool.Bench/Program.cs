@@ -51,6 +51,7 @@ if (typeof(BenchOptions).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJ
     Console.WriteLine("WARNING: a Debug build; the figures mean nothing. Run with -c Release.");
 }
 Console.WriteLine($"Workloads {string.Join(",", options.Only.Order())}; {(options.Quick ? "quick: 1 run each" : $"median of up to {options.Runs} runs")}");
+Console.WriteLine($"Before the first workload: {MachineInfo.WaitUntilIdle(TimeSpan.FromSeconds(20))}");
 Console.WriteLine();
 
 var results = BenchRunner.Run(options);
