@@ -108,9 +108,9 @@ internal static class WorkerFrames
     /// <summary>Reads one reply, or null when the stream ended (the worker died).</summary>
     /// <param name="stream">The worker's standard output.</param>
     /// <param name="header">At least 8 bytes for the reply's header, reused by the caller from reply to reply.</param>
-    public static async ValueTask<ReplyFrame?> ReadReplyAsync(Stream stream, byte[] header)
+    public static ReplyFrame? ReadReply(Stream stream, byte[] header)
     {
-        if (await stream.ReadAtLeastAsync(header.AsMemory(0, 8), 8, throwOnEndOfStream: false).ConfigureAwait(false) < 8)
+        if (stream.ReadAtLeast(header.AsSpan(0, 8), 8, throwOnEndOfStream: false) < 8)
         {
             return null;
         }
@@ -120,7 +120,7 @@ internal static class WorkerFrames
             throw new InvalidDataException($"a worker announced an output of {length} bytes");
         }
         var output = GC.AllocateUninitializedArray<byte>((int)length);
-        if (await stream.ReadAtLeastAsync(output, output.Length, throwOnEndOfStream: false).ConfigureAwait(false) < output.Length)
+        if (stream.ReadAtLeast(output, output.Length, throwOnEndOfStream: false) < output.Length)
         {
             return null;
         }

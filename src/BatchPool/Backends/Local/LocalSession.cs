@@ -66,7 +66,10 @@ internal sealed class LocalSession : IBatchSession
         for (var slot = 0; slot < parallelJobs; slot++)
         {
             var index = slot;
-            _slots[slot] = Task.Run(() => RunSlotAsync(index, index == 0 ? first : null));
+            // A thread of its own per slot, not the pool's: the slot blocks in reads of its worker's answers, which reach
+            // it at once that way, without a hop through the pipes' event loop and the thread pool per answer.
+            _slots[slot] = Task.Factory.StartNew(
+                () => RunSlot(index, index == 0 ? first : null), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
@@ -109,7 +112,8 @@ internal sealed class LocalSession : IBatchSession
         }
         else
         {
-            await sent.Process.SkipAsync(sent.CallName).ConfigureAwait(false);
+            // On the pool: the write may wait for a full pipe, and cancelling never blocks the caller.
+            await Task.Run(() => sent.Process.Skip(sent.CallName)).ConfigureAwait(false);
         }
     }
 
@@ -136,7 +140,7 @@ internal sealed class LocalSession : IBatchSession
 
     /// <param name="slot">The slot's index.</param>
     /// <param name="process">The worker started for the slot, not yet connected; or null.</param>
-    private async Task RunSlotAsync(int slot, LocalWorkerProcess? process)
+    private void RunSlot(int slot, LocalWorkerProcess? process)
     {
         process?.Connect();
         var inFlight = new Queue<QueuedJob>();
@@ -157,7 +161,7 @@ internal sealed class LocalSession : IBatchSession
                         countedIdle = true;
                         Interlocked.Increment(ref _idleWorkers);
                     }
-                    if (!await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+                    if (!WaitForQueue())
                     {
                         return;
                     }
@@ -173,13 +177,13 @@ internal sealed class LocalSession : IBatchSession
                         }
                         if (Volatile.Read(ref _idleWorkers) is > 0 and var idle && queued <= idle)
                         {
-                            await Task.Delay(1, _closing.Token).ConfigureAwait(false);
+                            Pause(1);
                             continue;
                         }
                         // Nor while the workers at work will have emptied the queue sooner than a new one could start.
                         if (!_growth.WorthStarting(queued, LiveWorkers(), Stopwatch.GetTimestamp()))
                         {
-                            await Task.Delay(5, _closing.Token).ConfigureAwait(false);
+                            Pause(5);
                             continue;
                         }
                     }
@@ -242,7 +246,7 @@ internal sealed class LocalSession : IBatchSession
                     }
                     inFlight.Enqueue(queued);
                     // The jobs sent ahead together go out in one write; the first one at once, its worker may be idle.
-                    if (!await worker.SendAsync(queued.WorkerArguments, queued.Input, announceStart, flush: !announceStart).ConfigureAwait(false))
+                    if (!worker.Send(queued.WorkerArguments, queued.Input, announceStart, flush: !announceStart))
                     {
                         break;
                     }
@@ -251,7 +255,7 @@ internal sealed class LocalSession : IBatchSession
                 if (unflushed)
                 {
                     unflushed = false;
-                    await worker.FlushAsync().ConfigureAwait(false);
+                    worker.Flush();
                 }
                 if (countedIdle)
                 {
@@ -263,7 +267,7 @@ internal sealed class LocalSession : IBatchSession
                     continue;
                 }
 
-                var reply = await worker.ReceiveAsync().ConfigureAwait(false);
+                var reply = worker.Receive();
                 answered = true;
                 if (reply.Kind == WorkerReplyKind.Started)
                 {
@@ -334,6 +338,20 @@ internal sealed class LocalSession : IBatchSession
             failure = $"the worker process could not start ({WorkerDistribution.DotnetHostPath} {_options.Worker.EntryAssemblyPath}): {e.Message}";
             return null;
         }
+    }
+
+    /// <summary>Waits for queued jobs; false once the queue is completed (throws when the session closes).</summary>
+    private bool WaitForQueue()
+    {
+        var waiting = _queue.Reader.WaitToReadAsync(_closing.Token);
+        return waiting.IsCompletedSuccessfully ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Waits <paramref name="milliseconds"/>, or throws when the session closes meanwhile.</summary>
+    private void Pause(int milliseconds)
+    {
+        _closing.Token.WaitHandle.WaitOne(milliseconds);
+        _closing.Token.ThrowIfCancellationRequested();
     }
 
     private int LiveWorkers()
