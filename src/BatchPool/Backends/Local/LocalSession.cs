@@ -9,10 +9,10 @@ using BatchPool.Worker;
 namespace BatchPool.Backends.Local;
 
 /// <summary>
-/// One executor's jobs on the local backend: a queue, and one slot per parallel job, each owning a warm worker process
-/// that starts with the session and is replaced when it dies or a cancel kills it. A slot keeps jobs in flight (the first
-/// runs, the others wait inside the worker; <see cref="SlotPace"/> says how many) so that the worker never waits for the
-/// client between jobs.
+/// One executor's jobs on the local backend: a queue, and one slot per parallel job, each a thread of its own owning a
+/// warm worker process, replaced when it dies or a cancel kills it. The first worker starts with the session, the others
+/// when the queue needs them (<see cref="WorkerGrowth"/>). A slot keeps jobs in flight (the first runs, the others wait
+/// inside the worker; <see cref="SlotPace"/> says how many) so that the worker never waits for the client between jobs.
 /// </summary>
 internal sealed class LocalSession : IBatchSession
 {
