@@ -243,7 +243,6 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for a job to end, then reads its output: the calls' values and exceptions, or why there are none.</summary>
     /// <summary>
     /// Turns an ended job's output into its calls' outcomes (run by the job's <see cref="PendingJob"/> on the thread
     /// pool, see <see cref="BatchJob.WhenEnded"/>): inline, unless the output is in storage.

@@ -107,14 +107,14 @@ internal static class WorkerFrames
 
     /// <summary>Reads one reply, or null when the stream ended (the worker died).</summary>
     /// <param name="stream">The worker's standard output.</param>
-    /// <param name="header">At least 8 bytes for the reply's header, reused by the caller from reply to reply.</param>
-    public static ReplyFrame? ReadReply(Stream stream, byte[] header)
+    public static ReplyFrame? ReadReply(Stream stream)
     {
-        if (stream.ReadAtLeast(header.AsSpan(0, 8), 8, throwOnEndOfStream: false) < 8)
+        Span<byte> header = stackalloc byte[8];
+        if (stream.ReadAtLeast(header, 8, throwOnEndOfStream: false) < 8)
         {
             return null;
         }
-        var length = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         if (length > MaxFrame)
         {
             throw new InvalidDataException($"a worker announced an output of {length} bytes");

@@ -58,7 +58,8 @@ internal sealed class LocalSession : IBatchSession
         _idleWorkers = 1;
         // Its process starts here, on the caller's thread: a slot's task would start it only once the thread pool has
         // threads, tens of milliseconds later in a fresh client, and the worker's boot is what the first result waits for.
-        // The others start with their first job, so that a single job's worker does not share the cores with idle ones while it boots.
+        // The others start when the queue needs them (WorkerGrowth), so that a short map's worker does not share the cores
+        // with ones it would not need while it boots.
         var first = TryStart(out _, connect: false);
         _workers = new LocalWorkerProcess?[parallelJobs];
         _workers[0] = first;

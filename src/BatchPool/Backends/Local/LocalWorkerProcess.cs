@@ -18,8 +18,6 @@ internal sealed class LocalWorkerProcess : IDisposable
     private readonly Stream _replies;
     private readonly LogTail _log = new(LogTailLines);
     private readonly SemaphoreSlim _writing = new(1, 1);
-    // Replies are read one at a time (Receive's caller takes each before asking for the next).
-    private readonly byte[] _replyHeader = new byte[8];
     private readonly ReadOnlyMemory<byte> _secret;
     private volatile bool _killedOnPurpose;
 
@@ -116,7 +114,7 @@ internal sealed class LocalWorkerProcess : IDisposable
         ReplyFrame? reply;
         try
         {
-            reply = WorkerFrames.ReadReply(_replies, _replyHeader);
+            reply = WorkerFrames.ReadReply(_replies);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
