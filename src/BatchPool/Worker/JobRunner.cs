@@ -89,13 +89,12 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
     /// job, which then runs warm. On the caller's thread, in steps: each is skipped once a job waits (a job that arrives
     /// first would only share the cores, and the runtime's type loading locks, with a warm-up in the background).
     /// </summary>
-    /// <param name="locator">The executor's storage.</param>
-    /// <param name="folder">The executor's folder.</param>
+    /// <param name="executor">The executor's storage and folder; null for a spare worker's warm-up, before it has one.</param>
     /// <param name="jobWaiting">Whether a job waits: the warm-up then stops.</param>
-    public void WarmUp(string locator, string folder, Func<bool> jobWaiting)
+    public void WarmUp((string Locator, string Folder)? executor, Func<bool> jobWaiting)
     {
-        var context = ContextOf(locator, folder);
-        using var scope = context.Code.EnterContextualReflection();
+        // A default scope changes nothing: a spare's warm-up runs in the default context.
+        using var scope = executor is { } named ? ContextOf(named.Locator, named.Folder).Code.EnterContextualReflection() : default;
         // Most useful first: every job ends with its output's encoding, and decoding that output runs most of what
         // decoding a job's input does; encoding an input here serves only to decode it (its delegate) next.
         if (jobWaiting())
@@ -112,7 +111,8 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
         {
             return;
         }
-        var offset = folder.Length;
+        // A captured local, as most jobs' closures have.
+        var offset = Environment.ProcessId;
         var input = codec.Encode(new JobInput(new Func<int, int>(x => x + offset), [[-1]]), PayloadKind.JobInput);
         if (jobWaiting())
         {

@@ -6,7 +6,7 @@ namespace BatchPool.Worker;
 
 /// <summary>
 /// The frames of the <c>serve</c> protocol on a worker's standard input and output, all lengths little-endian u32:
-/// the secret <c>[len][key]</c> once, then requests <c>[u8 flags][len][run arguments, UTF-8, tab-separated][len][input]</c>,
+/// the hello <c>[len][key][len][storage locator][len][folder]</c> once, then requests <c>[u8 flags][len][run arguments, UTF-8, tab-separated][len][input]</c>,
 /// each answered by <c>[i32 exit code][len][output]</c>, preceded by a start notice <c>[-1][0]</c> when the request's
 /// flag asked for one (the client sent the job while another was in flight, so it cannot know when it starts). An empty input means "read it from storage", an empty output
 /// "written to storage (or not at all)".
@@ -16,16 +16,35 @@ internal static class WorkerFrames
     /// <summary>Refuses absurd lengths from a broken peer instead of allocating them.</summary>
     private const int MaxFrame = int.MaxValue - 64;
 
-    public static void WriteSecret(Stream stream, ReadOnlySpan<byte> secret)
+    /// <summary>
+    /// Writes the hello that makes a started worker an executor's: the secret, then the executor's storage and folder.
+    /// Once per process, before any request; a spare worker (<see cref="WorkerProtocol.SpareOption"/>) waits for it.
+    /// </summary>
+    public static void WriteHello(Stream stream, ReadOnlySpan<byte> secret, string storageLocator, string folder)
     {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)secret.Length);
-        stream.Write(length);
-        stream.Write(secret);
+        WriteBlock(stream, secret);
+        WriteBlock(stream, Encoding.UTF8.GetBytes(storageLocator));
+        WriteBlock(stream, Encoding.UTF8.GetBytes(folder));
         stream.Flush();
     }
 
-    public static byte[]? ReadSecret(Stream stream) => ReadBlock(stream);
+    /// <summary>Reads the hello (<see cref="WriteHello"/>), or null when the stream ends first.</summary>
+    public static WorkerHello? ReadHello(Stream stream)
+    {
+        if (ReadBlock(stream) is not { } secret || ReadBlock(stream) is not { } locator || ReadBlock(stream) is not { } folder)
+        {
+            return null;
+        }
+        return new WorkerHello(secret, Encoding.UTF8.GetString(locator), Encoding.UTF8.GetString(folder));
+    }
+
+    private static void WriteBlock(Stream stream, ReadOnlySpan<byte> block)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)block.Length);
+        stream.Write(length);
+        stream.Write(block);
+    }
 
     /// <summary>A request's flag: the worker says when it starts the job (it was sent while another one was in flight).</summary>
     private const byte AnnounceStartFlag = 1;
@@ -206,3 +225,6 @@ internal sealed record ServeRequest(string[] Arguments, byte[] Input, bool Annou
 
 /// <summary>One reply of the <c>serve</c> protocol (a class for the same reason as <see cref="ServeRequest"/>).</summary>
 internal sealed record ReplyFrame(int ExitCode, byte[] Output);
+
+/// <summary>What a worker learns from its client before its first job: the executor's secret, storage and folder.</summary>
+internal sealed record WorkerHello(byte[] Secret, string StorageLocator, string Folder);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using BatchPool.Codec;
 using Microsoft.Win32.SafeHandles;
@@ -30,7 +31,7 @@ internal static class WorkerHost
             case WorkerProtocol.ServeCommand:
                 return Serve(arguments, log);
             default:
-                await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--storage LOCATOR --folder FOLDER]").ConfigureAwait(false);
+                await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--spare]").ConfigureAwait(false);
                 return WorkerProtocol.BadArguments;
         }
     }
@@ -70,11 +71,17 @@ internal static class WorkerHost
         var replies = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
         Console.SetOut(log);
         var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
-        if (WorkerFrames.ReadSecret(requests) is not { Length: > 0 } secret)
+        if (WorkerProtocol.IsSpare(arguments))
+        {
+            // Started before its executor: the time until it is taken is free, and the codec's paths compiled now are
+            // compiled for every executor (under a throwaway key: the codec's code does not depend on the key).
+            new JobRunner(new PayloadCodec(RandomNumberGenerator.GetBytes(32)), log).WarmUp(executor: null, jobWaiting: () => false);
+        }
+        if (WorkerFrames.ReadHello(requests) is not { Secret.Length: > 0 } hello)
         {
             return WorkerProtocol.BadArguments;
         }
-        var runner = new JobRunner(new PayloadCodec(secret), log);
+        var runner = new JobRunner(new PayloadCodec(hello.Secret), log);
 
         // Read requests on a thread of their own: the client may send the next job while this one runs, and when it goes
         // away (it closes our input, or dies) the worker stops at once, even in the middle of a job that would run forever.
@@ -112,10 +119,7 @@ internal static class WorkerHost
         { IsBackground = true, Name = "batchpool-requests" };
         reader.Start();
 
-        if (WorkerProtocol.ParseServe(arguments) is var (locator, folder))
-        {
-            runner.WarmUp(locator, folder, jobWaiting: () => jobs.Count > 0);
-        }
+        runner.WarmUp((hello.StorageLocator, hello.Folder), jobWaiting: () => jobs.Count > 0);
         while (true)
         {
             var (request, input, announceStart) = jobs.Take();

@@ -5,8 +5,8 @@ namespace BatchPool.Worker;
 /// <c>run --storage LOCATOR --folder FOLDER --call CALL</c> runs one job and exits with its code; the secret comes from
 /// the <see cref="SecretVariable"/> environment variable. With several <c>--call</c>s and <c>--status PREFIX</c> it runs
 /// the jobs one after another (a backend's packed task) and records each one's start and exit code in files beside
-/// PREFIX (<see cref="JobStatusFiles"/>), skipping a job whose cancel file exists. <c>serve [--storage LOCATOR --folder FOLDER]</c> (the
-/// executor it will serve, so that it can warm up for it) reads the secret, then jobs (the words of a
+/// PREFIX (<see cref="JobStatusFiles"/>), skipping a job whose cancel file exists. <c>serve [--spare]</c> reads a hello (the executor's
+/// secret, storage and folder; a spare worker, started before its executor, warms up while it waits for it), then jobs (the words of a
 /// <c>run</c> command, and the input when the client sends it along) from standard input, and answers each on standard
 /// output, in <see cref="WorkerFrames"/>; it exits when standard input closes.
 /// </summary>
@@ -30,6 +30,9 @@ internal static class WorkerProtocol
     /// <summary>Not an exit code: the <c>serve</c> worker's notice that it starts the oldest job it was sent.</summary>
     public const int JobStarted = -1;
 
+    /// <summary>The <c>serve</c> option of a spare worker (<see cref="ServeArguments"/>).</summary>
+    public const string SpareOption = "--spare";
+
     private const string StorageOption = "--storage";
     private const string FolderOption = "--folder";
     private const string CallOption = "--call";
@@ -40,8 +43,25 @@ internal static class WorkerProtocol
     public static IReadOnlyList<string> RunArguments(string storageLocator, string folder, string callName) =>
         new[] { RunCommand, StorageOption, storageLocator, FolderOption, folder, CallOption, callName };
 
-    public static IReadOnlyList<string> ServeArguments(string storageLocator, string folder) =>
-        [ServeCommand, StorageOption, storageLocator, FolderOption, folder];
+    /// <summary>
+    /// <c>serve</c>; with <paramref name="spare"/>, <c>serve --spare</c>: a worker started before its executor exists,
+    /// which compiles the codec's paths while it waits for its hello.
+    /// </summary>
+    public static IReadOnlyList<string> ServeArguments(bool spare) => spare ? [ServeCommand, SpareOption] : [ServeCommand];
+
+    /// <summary>Whether a <c>serve</c> command line is a spare worker's.</summary>
+    public static bool IsSpare(IReadOnlyList<string> serveArguments)
+    {
+        // A loop, not LINQ's Contains: compiled at each worker's start otherwise.
+        for (var i = 1; i < serveArguments.Count; i++)
+        {
+            if (serveArguments[i] == SpareOption)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>
     /// One <c>run</c> command for the jobs of several single-job <c>run</c> commands of one executor, to run one after
@@ -82,23 +102,6 @@ internal static class WorkerProtocol
         return null;
     }
 
-    /// <summary>The executor a <c>serve</c> command names, or null when it names none.</summary>
-    public static (string StorageLocator, string Folder)? ParseServe(IReadOnlyList<string> arguments)
-    {
-        string? storage = null, folder = null;
-        for (var i = 1; i + 1 < arguments.Count; i += 2)
-        {
-            if (arguments[i] == StorageOption)
-            {
-                storage ??= arguments[i + 1];
-            }
-            else if (arguments[i] == FolderOption)
-            {
-                folder ??= arguments[i + 1];
-            }
-        }
-        return storage is not null && folder is not null ? (storage, folder) : null;
-    }
 
     public static RunRequest ParseRun(IReadOnlyList<string> arguments)
     {

@@ -40,7 +40,8 @@ public sealed class LocalBackendTests
         using var bpe = new BatchPoolExecutor(backend: two.Backend);
         // Submitted while the first worker boots: the idle slot must leave the job to it rather than start a second worker.
         var ran = bpe.Submit(() => Environment.ProcessId).Result();
-        Assert.Equal([ran], WorkerProcessesServing(two.Root));
+        var session = Assert.Single(((LocalBackend)two.Backend).Sessions);
+        Assert.Equal([ran], session.WorkerIds);
     }
 
     [Fact]
@@ -128,28 +129,4 @@ public sealed class LocalBackendTests
         }
         return x;
     };
-
-    /// <summary>The worker processes whose command line names this storage folder (the test process runs other tests' workers too).</summary>
-    private static int[] WorkerProcessesServing(string storageRoot) =>
-    [
-        .. Directory.GetDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ReadCommandLine(pid) is { } line && line.Contains("BatchPool.Worker", StringComparison.Ordinal) && line.Contains(storageRoot, StringComparison.Ordinal)),
-    ];
-
-    private static string? ReadCommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }

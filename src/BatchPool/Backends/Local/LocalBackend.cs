@@ -34,12 +34,32 @@ public sealed class LocalBackend : IBatchBackend
     /// <inheritdoc />
     public IBatchStorage Storage { get; }
 
+    /// <summary>The sessions opened on this backend and not yet disposed with it (for tests).</summary>
+    internal LocalSession[] Sessions
+    {
+        get
+        {
+            lock (_sessions)
+            {
+                return [.. _sessions];
+            }
+        }
+    }
+
     /// <summary>
     /// When true, every job's input and output go through <see cref="Storage"/> (<c>inputs/</c> and <c>outputs/</c> of the
     /// executor's folder) as they do on remote backends: slower, and useful to inspect payloads. By default they travel
     /// over the worker's pipes, and storage holds only the shipped assemblies.
     /// </summary>
     public bool PayloadsThroughStorage { get; init; }
+
+    /// <summary>
+    /// How long the workers started as an executor shuts down wait for the next executor of this process (as many as it
+    /// used): fresh processes that never ran a job, which the next executor with the same worker program and environment
+    /// takes instead of starting its own, and which are closed unclaimed after this long. By default 60 seconds;
+    /// <see cref="TimeSpan.Zero"/> starts none.
+    /// </summary>
+    public TimeSpan SpareWorkerLifetime { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <inheritdoc />
     public IBatchSession OpenSession(BatchSessionOptions options)
@@ -52,7 +72,7 @@ public sealed class LocalBackend : IBatchBackend
                 "leave image unset, or use a backend that runs containers.", nameof(options));
         }
         var parallel = _maxParallelJobs ?? Math.Max(1, (int)(Environment.ProcessorCount / Math.Max(1.0, options.CpusPerJob?.Cores ?? 1)));
-        var session = new LocalSession(options, Storage.Locator, parallel, carriesPayloads: !PayloadsThroughStorage);
+        var session = new LocalSession(options, Storage.Locator, parallel, carriesPayloads: !PayloadsThroughStorage, SpareWorkerLifetime);
         lock (_sessions)
         {
             _sessions.Add(session);

@@ -42,13 +42,19 @@ internal sealed class LocalSession : IBatchSession
 
     // Each slot's worker, for the others to count; and when one more is worth starting.
     private readonly LocalWorkerProcess?[] _workers;
-    private readonly WorkerGrowth _growth = new();
+    private readonly WorkerGrowth _growth;
+
+    // Workers this session started or took from the spares, and how long the spares it leaves may wait for the next executor.
+    private int _workersStarted;
+    private readonly List<int> _workerIds = [];
+    private readonly TimeSpan _spareLifetime;
 
     private readonly string _storageLocator;
     private readonly string _executorFolder;
 
-    public LocalSession(BatchSessionOptions options, string storageLocator, int parallelJobs, bool carriesPayloads)
+    public LocalSession(BatchSessionOptions options, string storageLocator, int parallelJobs, bool carriesPayloads, TimeSpan spareLifetime)
     {
+        _spareLifetime = spareLifetime;
         _options = options;
         _storageLocator = storageLocator;
         _executorFolder = ExecutorLayout.For(options.ExecutorName).Folder;
@@ -61,6 +67,8 @@ internal sealed class LocalSession : IBatchSession
         // The others start when the queue needs them (WorkerGrowth), so that a short map's worker does not share the cores
         // with ones it would not need while it boots.
         var first = TryStart(out _, connect: false);
+        // A spare answers at once: how long a worker takes to start is then known from earlier sessions, not measured.
+        _growth = first is { IsSpare: true } ? new WorkerGrowth(Stopwatch.GetTimestamp(), WorkerGrowth.LastMeasuredBootSeconds) : new WorkerGrowth();
         _workers = new LocalWorkerProcess?[parallelJobs];
         _workers[0] = first;
         _slots = new Task[parallelJobs];
@@ -75,6 +83,18 @@ internal sealed class LocalSession : IBatchSession
     }
 
     public bool CarriesPayloads { get; }
+
+    /// <summary>The process ids of the workers this session started or took, in order (for tests).</summary>
+    internal int[] WorkerIds
+    {
+        get
+        {
+            lock (_workerIds)
+            {
+                return [.. _workerIds];
+            }
+        }
+    }
 
     public ValueTask<IReadOnlyList<BatchJob>> SubmitAsync(IReadOnlyList<BatchJobRequest> jobs, CancellationToken cancellationToken = default)
     {
@@ -137,13 +157,15 @@ internal sealed class LocalSession : IBatchSession
             left.Job.ReportEnded(ShutDownBeforeStart);
         }
         _closing.Dispose();
+        // As many as this session used: the next executor of a program most often does what this one did.
+        SpareWorkers.Offer(_options, Math.Min(Volatile.Read(ref _workersStarted), _parallelJobs), _spareLifetime);
     }
 
     /// <param name="slot">The slot's index.</param>
     /// <param name="process">The worker started for the slot, not yet connected; or null.</param>
     private void RunSlot(int slot, LocalWorkerProcess? process)
     {
-        process?.Connect();
+        process?.Connect(_options.Secret, _storageLocator, _executorFolder);
         var inFlight = new Queue<QueuedJob>();
         // Until a worker answered once it is still booting: it gets one job, not a share of the queue to sit on while
         // the other slots' workers run out of work.
@@ -321,16 +343,25 @@ internal sealed class LocalSession : IBatchSession
         }
     }
 
-    /// <summary>Starts a worker; <paramref name="connect"/> false leaves <see cref="LocalWorkerProcess.Connect"/> to the caller.</summary>
+    /// <summary>
+    /// Takes a spare or starts a worker; <paramref name="connect"/> false leaves <see cref="LocalWorkerProcess.Connect"/> to
+    /// the caller.
+    /// </summary>
     private LocalWorkerProcess? TryStart(out string? failure, bool connect = true)
     {
         try
         {
             failure = null;
-            var process = LocalWorkerProcess.Start(_options, _storageLocator, _executorFolder);
+            var start = LocalWorkerProcess.StartInfo(_options, spare: false);
+            var process = SpareWorkers.TryTake(start) ?? LocalWorkerProcess.Start(start);
+            Interlocked.Increment(ref _workersStarted);
+            lock (_workerIds)
+            {
+                _workerIds.Add(process.Id);
+            }
             if (connect)
             {
-                process.Connect();
+                process.Connect(_options.Secret, _storageLocator, _executorFolder);
             }
             return process;
         }

@@ -7,7 +7,7 @@ namespace BatchPool.Backends.Local;
 /// <summary>
 /// A warm worker process (<c>BatchPool.Worker serve</c>) of one executor. Jobs are sent ahead (the worker queues them,
 /// so it never idles between jobs) and answered in order. The secret reaches it on its standard input, never in its
-/// arguments or environment.
+/// arguments or environment, when it becomes the executor's (<see cref="Connect"/>): it may have been started before.
 /// </summary>
 internal sealed class LocalWorkerProcess : IDisposable
 {
@@ -18,13 +18,12 @@ internal sealed class LocalWorkerProcess : IDisposable
     private readonly Stream _replies;
     private readonly LogTail _log = new(LogTailLines);
     private readonly SemaphoreSlim _writing = new(1, 1);
-    private readonly ReadOnlyMemory<byte> _secret;
     private volatile bool _killedOnPurpose;
 
-    private LocalWorkerProcess(Process process, ReadOnlyMemory<byte> secret)
+    private LocalWorkerProcess(Process process, bool spare)
     {
         _process = process;
-        _secret = secret;
+        IsSpare = spare;
         // Jobs sent ahead together leave in one write (see Send).
         _requests = new BufferedStream(process.StandardInput.BaseStream, 1 << 16);
         // Replies of jobs sent ahead arrive back to back: read them in large pieces.
@@ -36,8 +35,17 @@ internal sealed class LocalWorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts a worker process; <see cref="Connect"/> must follow before any job is sent.</summary>
-    public static LocalWorkerProcess Start(BatchSessionOptions options, string storageLocator, string executorFolder)
+    /// <summary>The process's id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Whether it was started as a spare, before its executor (<see cref="SpareWorkers"/>).</summary>
+    public bool IsSpare { get; }
+
+    /// <summary>
+    /// How a worker for <paramref name="options"/> is started: its command line and environment. Workers started alike are
+    /// interchangeable until <see cref="Connect"/> makes one an executor's.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(BatchSessionOptions options, bool spare)
     {
         var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath)
         {
@@ -47,7 +55,7 @@ internal sealed class LocalWorkerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(options.Worker.EntryAssemblyPath);
-        foreach (var argument in WorkerProtocol.ServeArguments(storageLocator, executorFolder))
+        foreach (var argument in WorkerProtocol.ServeArguments(spare))
         {
             start.ArgumentList.Add(argument);
         }
@@ -56,17 +64,23 @@ internal sealed class LocalWorkerProcess : IDisposable
         {
             start.Environment[name] = value;
         }
+        return start;
+    }
 
+    /// <summary>Starts a worker process; <see cref="Connect"/> must follow before any job is sent.</summary>
+    public static LocalWorkerProcess Start(ProcessStartInfo start)
+    {
         var process = new Process { StartInfo = start };
         process.Start();
-        return new LocalWorkerProcess(process, options.Secret);
+        return new LocalWorkerProcess(process, WorkerProtocol.IsSpare(start.ArgumentList));
     }
 
     /// <summary>
-    /// Collects the worker's log and hands it the secret: once per process, before the first job is sent. Apart from
-    /// <see cref="Start"/> because the first use of the pipes costs a fresh client milliseconds the process's start should not wait for.
+    /// Collects the worker's log and makes it the executor's: its secret, storage and folder. Once per process, before
+    /// the first job is sent. Apart from <see cref="Start"/> because the first use of the pipes costs a fresh client
+    /// milliseconds the process's start should not wait for, and a spare is started before its executor exists.
     /// </summary>
-    public void Connect()
+    public void Connect(ReadOnlyMemory<byte> secret, string storageLocator, string executorFolder)
     {
         _process.ErrorDataReceived += (_, line) =>
         {
@@ -78,7 +92,7 @@ internal sealed class LocalWorkerProcess : IDisposable
         _process.BeginErrorReadLine();
         try
         {
-            WorkerFrames.WriteSecret(_requests, _secret.Span);
+            WorkerFrames.WriteHello(_requests, secret.Span, storageLocator, executorFolder);
         }
         catch (IOException)
         {

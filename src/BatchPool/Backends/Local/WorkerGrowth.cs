@@ -4,25 +4,36 @@ namespace BatchPool.Backends.Local;
 
 /// <summary>
 /// Whether the local backend starts one more worker for its queue: only when the workers it has would take longer to
-/// empty it than a worker takes to start, as measured by this session's first worker (its spawn to its first answer). A
+/// empty it than a worker takes to start, as measured by this session's first worker (its spawn to its first answer; a
+/// session whose first worker was a spare, which answers at once, goes by the last worker measured in the process). A
 /// short map then runs on the worker that is up, rather than pay, on the same cores, for a process it would not need;
 /// long jobs still get every slot's worker, as a job that has not answered for a while counts as at least that long.
 /// </summary>
-internal sealed class WorkerGrowth(long createdAt)
+/// <param name="createdAt">When the session's first worker started.</param>
+/// <param name="bootSeconds">How long a worker takes to start, when known already (NaN: the first worker measures it).</param>
+internal sealed class WorkerGrowth(long createdAt, double bootSeconds = double.NaN)
 {
     /// <summary>Before any worker answered: how long the first may take before the others start regardless.</summary>
     internal const double BootAllowanceSeconds = 0.15;
 
+    private static double _lastMeasuredBootSeconds = BootAllowanceSeconds;
+
     private readonly Lock _lock = new();
-    private double _bootSeconds = double.NaN;
+    private double _bootSeconds = bootSeconds;
     private double _jobSeconds = double.NaN;
-    private long _lastAnswerAt;
+    private long _lastAnswerAt; // 0: none yet
 
     /// <summary>Creates the rule of a session whose first worker starts now.</summary>
     public WorkerGrowth()
         : this(Stopwatch.GetTimestamp())
     {
     }
+
+    /// <summary>
+    /// How long the last worker measured took to start in this process (<see cref="BootAllowanceSeconds"/> before any):
+    /// for a session whose first worker was a spare, which answers at once.
+    /// </summary>
+    public static double LastMeasuredBootSeconds => Volatile.Read(ref _lastMeasuredBootSeconds);
 
     /// <summary>A worker answered a job, at <paramref name="now"/>; <paramref name="jobSeconds"/> is its slot's pace (NaN until known).</summary>
     public void Answered(long now, double jobSeconds)
@@ -32,6 +43,7 @@ internal sealed class WorkerGrowth(long createdAt)
             if (double.IsNaN(_bootSeconds))
             {
                 _bootSeconds = Stopwatch.GetElapsedTime(createdAt, now).TotalSeconds;
+                Volatile.Write(ref _lastMeasuredBootSeconds, _bootSeconds);
             }
             if (!double.IsNaN(jobSeconds))
             {
@@ -50,7 +62,7 @@ internal sealed class WorkerGrowth(long createdAt)
         }
         lock (_lock)
         {
-            if (double.IsNaN(_bootSeconds))
+            if (_lastAnswerAt == 0)
             {
                 return Stopwatch.GetElapsedTime(createdAt, now).TotalSeconds >= BootAllowanceSeconds;
             }

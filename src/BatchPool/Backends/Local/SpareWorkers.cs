@@ -1,0 +1,157 @@
+using System.Diagnostics;
+
+namespace BatchPool.Backends.Local;
+
+/// <summary>
+/// Worker processes started as an executor shuts down, for the next executor of this process: it then starts with
+/// workers that have booted (a fresh .NET worker costs ~65 ms of CPU before its first answer), as a forked pool's
+/// workers have. A spare never ran a job: it learns its executor's secret, storage and folder only when taken
+/// (<see cref="LocalWorkerProcess.Connect"/>), so executors still never share a worker. It is taken only by an executor
+/// that would start a worker alike (the same program, the same environment), and closed when its time is up.
+/// </summary>
+internal static class SpareWorkers
+{
+    private static readonly Lock Gate = new();
+    private static readonly List<Spare> Waiting = [];
+
+    // Made with the first spare: a client that never shuts an executor down never needs it.
+    private static Timer? _expiry;
+
+    /// <summary>A spare started like <paramref name="wanted"/> (command line aside), or null.</summary>
+    public static LocalWorkerProcess? TryTake(ProcessStartInfo wanted)
+    {
+        List<LocalWorkerProcess>? dead = null;
+        LocalWorkerProcess? taken = null;
+        lock (Gate)
+        {
+            for (var i = 0; i < Waiting.Count && taken is null; i++)
+            {
+                var spare = Waiting[i];
+                if (spare.Worker.HasExited)
+                {
+                    (dead ??= []).Add(spare.Worker);
+                    Waiting.RemoveAt(i--);
+                }
+                else if (Alike(spare.Start, wanted))
+                {
+                    taken = spare.Worker;
+                    Waiting.RemoveAt(i);
+                }
+            }
+        }
+        dead?.ForEach(worker => worker.Dispose());
+        return taken;
+    }
+
+    /// <summary>
+    /// Starts spares for <paramref name="options"/>' workers, so that <paramref name="count"/> of them wait, each for at
+    /// most <paramref name="lifetime"/>.
+    /// </summary>
+    public static void Offer(BatchSessionOptions options, int count, TimeSpan lifetime)
+    {
+        if (count <= 0 || lifetime <= TimeSpan.Zero)
+        {
+            return;
+        }
+        var start = LocalWorkerProcess.StartInfo(options, spare: true);
+        int waiting;
+        lock (Gate)
+        {
+            waiting = Waiting.Count(spare => Alike(spare.Start, start) && !spare.Worker.HasExited);
+        }
+        var deadline = Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * Stopwatch.Frequency);
+        for (var i = waiting; i < count; i++)
+        {
+            LocalWorkerProcess worker;
+            try
+            {
+                worker = LocalWorkerProcess.Start(start);
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+            {
+                // A spare is a head start, never needed: the next executor starts its own worker and says what fails.
+                return;
+            }
+            lock (Gate)
+            {
+                Waiting.Add(new Spare(start, worker, deadline));
+                _expiry ??= new Timer(_ => Expire(), null, Timeout.Infinite, Timeout.Infinite);
+            }
+        }
+        ScheduleExpiry();
+    }
+
+    /// <summary>The ids of the spares waiting now (for tests).</summary>
+    internal static int[] WaitingIds()
+    {
+        lock (Gate)
+        {
+            return [.. Waiting.Select(spare => spare.Worker.Id)];
+        }
+    }
+
+    /// <summary>Closes every spare (for tests that need to know which spares exist).</summary>
+    internal static void CloseAll()
+    {
+        List<LocalWorkerProcess> closed;
+        lock (Gate)
+        {
+            closed = [.. Waiting.Select(spare => spare.Worker)];
+            Waiting.Clear();
+        }
+        closed.ForEach(worker => worker.Dispose());
+    }
+
+    private static void Expire()
+    {
+        List<LocalWorkerProcess> expired = [];
+        var now = Stopwatch.GetTimestamp();
+        lock (Gate)
+        {
+            for (var i = Waiting.Count - 1; i >= 0; i--)
+            {
+                if (Waiting[i].Deadline <= now || Waiting[i].Worker.HasExited)
+                {
+                    expired.Add(Waiting[i].Worker);
+                    Waiting.RemoveAt(i);
+                }
+            }
+        }
+        // Closing its input ends a spare that waits for its hello.
+        expired.ForEach(worker => worker.Dispose());
+        ScheduleExpiry();
+    }
+
+    private static void ScheduleExpiry()
+    {
+        lock (Gate)
+        {
+            if (Waiting.Count == 0)
+            {
+                return;
+            }
+            var next = Waiting.Min(spare => spare.Deadline);
+            var due = Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next).TotalMilliseconds);
+            _expiry?.Change(TimeSpan.FromMilliseconds(Math.Ceiling(due)), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Whether two workers started with these would be alike: the same program, the same environment.</summary>
+    private static bool Alike(ProcessStartInfo spare, ProcessStartInfo wanted)
+    {
+        if (spare.FileName != wanted.FileName || spare.ArgumentList[0] != wanted.ArgumentList[0] || spare.Environment.Count != wanted.Environment.Count)
+        {
+            return false;
+        }
+        foreach (var (name, value) in wanted.Environment)
+        {
+            if (!spare.Environment.TryGetValue(name, out var spareValue) || spareValue != value)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private sealed record Spare(ProcessStartInfo Start, LocalWorkerProcess Worker, long Deadline);
+}

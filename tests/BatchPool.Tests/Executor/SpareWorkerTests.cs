@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using BatchPool.Backends.Local;
+
+namespace BatchPool.Tests.Executor;
+
+/// <summary>Spares are process-wide: these tests run alone, so that no other test takes or leaves one meanwhile.</summary>
+[CollectionDefinition(nameof(SpareWorkerTests), DisableParallelization = true)]
+public sealed class SpareWorkersCollection;
+
+/// <summary>Workers started as an executor shuts down, for the next executor of the process.</summary>
+[Collection(nameof(SpareWorkerTests))]
+public sealed class SpareWorkerTests
+{
+    [Fact]
+    public async Task The_next_executor_takes_a_spare_that_never_ran_a_job_and_runs_its_jobs_there()
+    {
+        SpareWorkers.CloseAll();
+        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1));
+        int first;
+        using (var bpe = new BatchPoolExecutor(backend: backend.Backend))
+        {
+            first = bpe.Submit(() => Environment.ProcessId).Result();
+        }
+        var spare = Assert.Single(SpareWorkers.WaitingIds());
+        Assert.NotEqual(first, spare);
+
+        var offset = 40;
+        using (var bpe = new BatchPoolExecutor(backend: backend.Backend))
+        {
+            // The spare learnt this executor's secret and folder when taken: its payloads authenticate, its code loads.
+            Assert.Equal((spare, 42), bpe.Submit(() => (Environment.ProcessId, offset + 2)).Result());
+            Assert.Empty(SpareWorkers.WaitingIds());
+            Assert.Equal(Enumerable.Range(1, 5).Select(i => i * 3), bpe.Map(i => i * 3, Enumerable.Range(1, 5)));
+        }
+    }
+
+    [Fact]
+    public async Task An_executor_whose_workers_would_start_otherwise_does_not_take_a_spare()
+    {
+        SpareWorkers.CloseAll();
+        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1));
+        using (var bpe = new BatchPoolExecutor(backend: backend.Backend))
+        {
+            bpe.Submit(() => 1).Result();
+        }
+        var spare = Assert.Single(SpareWorkers.WaitingIds());
+
+        // Two cores per job: its workers' thread limits differ, so a spare started with one thread's would not do.
+        using (var bpe = new BatchPoolExecutor(backend: backend.Backend, cpusPerJob: 2))
+        {
+            var (pid, threads) = bpe.Submit(() => (Environment.ProcessId, Environment.GetEnvironmentVariable("OMP_NUM_THREADS"))).Result();
+            Assert.NotEqual(spare, pid);
+            Assert.Equal("2", threads);
+            Assert.Contains(spare, SpareWorkers.WaitingIds());
+        }
+    }
+
+    [Fact]
+    public async Task An_unclaimed_spare_is_closed_when_its_lifetime_ends_and_none_is_left_with_no_lifetime()
+    {
+        SpareWorkers.CloseAll();
+        await using var none = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { SpareWorkerLifetime = TimeSpan.Zero });
+        using (var bpe = new BatchPoolExecutor(backend: none.Backend))
+        {
+            bpe.Submit(() => 1).Result();
+        }
+        Assert.Empty(SpareWorkers.WaitingIds());
+
+        await using var brief = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { SpareWorkerLifetime = TimeSpan.FromSeconds(1) });
+        using (var bpe = new BatchPoolExecutor(backend: brief.Backend))
+        {
+            bpe.Submit(() => 1).Result();
+        }
+        var spare = Assert.Single(SpareWorkers.WaitingIds());
+        var waited = Stopwatch.StartNew();
+        while (IsRunning(spare) && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+        Assert.False(IsRunning(spare), $"the spare {spare} still runs {waited.Elapsed} after its 1 s lifetime began");
+        Assert.Empty(SpareWorkers.WaitingIds());
+    }
+
+    [Fact]
+    public async Task A_spare_started_for_two_parallel_jobs_is_left_for_each_worker_the_executor_used()
+    {
+        SpareWorkers.CloseAll();
+        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 2));
+        using (var bpe = new BatchPoolExecutor(backend: backend.Backend))
+        {
+            // Two jobs that wait for each other need two workers.
+            var gate = Path.Combine(backend.Root, "gate");
+            Directory.CreateDirectory(gate);
+            var pids = bpe.Map(
+                i =>
+                {
+                    File.WriteAllText(Path.Combine(gate, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+                    var waiting = Stopwatch.StartNew();
+                    while (Directory.GetFiles(gate).Length < 2 && waiting.Elapsed < TimeSpan.FromSeconds(60))
+                    {
+                        Thread.Sleep(10);
+                    }
+                    return Environment.ProcessId;
+                },
+                [0, 1]).ToList();
+            Assert.Equal(2, pids.Distinct().Count());
+        }
+        Assert.Equal(2, SpareWorkers.WaitingIds().Length);
+        SpareWorkers.CloseAll();
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
