@@ -119,7 +119,12 @@ internal static class WorkerHost
         { IsBackground = true, Name = "batchpool-requests" };
         reader.Start();
 
-        runner.WarmUp((hello.StorageLocator, hello.Folder), jobWaiting: () => jobs.Count > 0);
+        // A spare warmed up while it waited, and its first job is likely queued already: one more warm-up in the executor's
+        // context would only hold that job back (~10 ms).
+        if (!WorkerProtocol.IsSpare(arguments))
+        {
+            runner.WarmUp((hello.StorageLocator, hello.Folder), jobWaiting: () => jobs.Count > 0);
+        }
         while (true)
         {
             var (request, input, announceStart) = jobs.Take();

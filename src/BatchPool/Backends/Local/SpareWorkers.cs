@@ -9,6 +9,11 @@ namespace BatchPool.Backends.Local;
 /// (<see cref="LocalWorkerProcess.Connect"/>), so executors still never share a worker. It is taken only by an executor
 /// that would start a worker alike (the same program, the same environment), and closed when its time is up.
 /// </summary>
+/// <remarks>
+/// A spare taken is replaced at once: executors that follow one another without a pause (a loop of maps) each find
+/// their workers booted, the next one's booting beside their jobs, where each would otherwise wait for its own. The
+/// replacement of the last executor's spares is the cost: processes that boot and are closed unused.
+/// </remarks>
 internal static class SpareWorkers
 {
     private static readonly Lock Gate = new();
@@ -22,6 +27,7 @@ internal static class SpareWorkers
     {
         List<LocalWorkerProcess>? dead = null;
         LocalWorkerProcess? taken = null;
+        Spare? takenSpare = null;
         lock (Gate)
         {
             for (var i = 0; i < Waiting.Count && taken is null; i++)
@@ -34,12 +40,17 @@ internal static class SpareWorkers
                 }
                 else if (Alike(spare.Start, wanted))
                 {
-                    taken = spare.Worker;
+                    (taken, takenSpare) = (spare.Worker, spare);
                     Waiting.RemoveAt(i);
                 }
             }
         }
         dead?.ForEach(worker => worker.Dispose());
+        if (taken is not null)
+        {
+            // On the pool: starting a process costs the taking executor's constructor a millisecond or two.
+            ThreadPool.UnsafeQueueUserWorkItem(replaced => StartOne(replaced.Start, replaced.Lifetime), takenSpare!, preferLocal: false);
+        }
         return taken;
     }
 
@@ -59,26 +70,32 @@ internal static class SpareWorkers
         {
             waiting = Waiting.Count(spare => Alike(spare.Start, start) && !spare.Worker.HasExited);
         }
-        var deadline = Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * Stopwatch.Frequency);
-        for (var i = waiting; i < count; i++)
+        for (var i = waiting; i < count && StartOne(start, lifetime); i++)
         {
-            LocalWorkerProcess worker;
-            try
-            {
-                worker = LocalWorkerProcess.Start(start);
-            }
-            catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
-            {
-                // A spare is a head start, never needed: the next executor starts its own worker and says what fails.
-                return;
-            }
-            lock (Gate)
-            {
-                Waiting.Add(new Spare(start, worker, deadline));
-                _expiry ??= new Timer(_ => Expire(), null, Timeout.Infinite, Timeout.Infinite);
-            }
+        }
+    }
+
+    /// <summary>Starts a spare that waits at most <paramref name="lifetime"/>; false if it could not start.</summary>
+    private static bool StartOne(ProcessStartInfo start, TimeSpan lifetime)
+    {
+        LocalWorkerProcess worker;
+        try
+        {
+            worker = LocalWorkerProcess.Start(start);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            // A spare is a head start, never needed: the next executor starts its own worker and says what fails.
+            return false;
+        }
+        var deadline = Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * Stopwatch.Frequency);
+        lock (Gate)
+        {
+            Waiting.Add(new Spare(start, worker, lifetime, deadline));
+            _expiry ??= new Timer(_ => Expire(), null, Timeout.Infinite, Timeout.Infinite);
         }
         ScheduleExpiry();
+        return true;
     }
 
     /// <summary>The ids of the spares waiting now (for tests).</summary>
@@ -153,5 +170,5 @@ internal static class SpareWorkers
         return true;
     }
 
-    private sealed record Spare(ProcessStartInfo Start, LocalWorkerProcess Worker, long Deadline);
+    private sealed record Spare(ProcessStartInfo Start, LocalWorkerProcess Worker, TimeSpan Lifetime, long Deadline);
 }
