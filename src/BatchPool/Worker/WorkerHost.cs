@@ -71,21 +71,14 @@ internal static class WorkerHost
         var replies = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
         Console.SetOut(log);
         var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
-        if (WorkerProtocol.IsSpare(arguments))
-        {
-            // Started before its executor: the time until it is taken is free, and the codec's paths compiled now are
-            // compiled for every executor (under a throwaway key: the codec's code does not depend on the key).
-            new JobRunner(new PayloadCodec(RandomNumberGenerator.GetBytes(32)), log).WarmUp(executor: null, jobWaiting: () => false);
-        }
-        if (WorkerFrames.ReadHello(requests) is not { Secret.Length: > 0 } hello)
-        {
-            return WorkerProtocol.BadArguments;
-        }
-        var runner = new JobRunner(new PayloadCodec(hello.Secret), log);
+        var spare = WorkerProtocol.IsSpare(arguments);
 
-        // Read requests on a thread of their own: the client may send the next job while this one runs, and when it goes
-        // away (it closes our input, or dies) the worker stops at once, even in the middle of a job that would run forever.
-        // A "cancel CALL" request names a job sent earlier that must not start.
+        // Read the hello, then requests, on a thread of their own: the client may send the next job while this one runs,
+        // and when it goes away (it closes our input, or dies) the worker stops at once, even in the middle of a job that
+        // would run forever. A "cancel CALL" request names a job sent earlier that must not start.
+        WorkerHello? hello = null;
+        // Never disposed: the reader may still set it as the process ends.
+        var helloRead = new ManualResetEventSlim();
         var jobs = new RequestQueue();
         // A set under a lock: a ConcurrentDictionary<string, bool>'s methods are compiled at every worker's start.
         var cancelled = new HashSet<string>(StringComparer.Ordinal);
@@ -93,6 +86,13 @@ internal static class WorkerHost
         {
             try
             {
+                hello = WorkerFrames.ReadHello(requests);
+                helloRead.Set();
+                if (hello is null)
+                {
+                    // Closed before it said whom to serve (a spare nobody took): the main thread ends the process.
+                    return;
+                }
                 var words = new RequestWords();
                 while (WorkerFrames.ReadRequest(requests, words) is { } request)
                 {
@@ -113,17 +113,33 @@ internal static class WorkerHost
             {
                 log.WriteLine($"batchpool worker: the client's requests broke off: {e.Message}");
             }
+            finally
+            {
+                helloRead.Set();
+            }
             log.Flush();
             Environment.Exit(0);
         })
         { IsBackground = true, Name = "batchpool-requests" };
         reader.Start();
 
-        // A spare warmed up while it waited, and its first job is likely queued already: one more warm-up in the executor's
-        // context would only hold that job back (~10 ms).
-        if (!WorkerProtocol.IsSpare(arguments))
+        if (spare)
         {
-            runner.WarmUp((hello.StorageLocator, hello.Folder), jobWaiting: () => jobs.Count > 0);
+            // Started before its executor: the time until it is taken is free, and the codec's paths compiled now are
+            // compiled for every executor (under a throwaway key: the codec's code does not depend on the key). Taken
+            // meanwhile, it stops: its first job is on its way.
+            new JobRunner(new PayloadCodec(RandomNumberGenerator.GetBytes(32)), log).WarmUp(executor: null, jobWaiting: () => helloRead.IsSet);
+        }
+        helloRead.Wait();
+        if (hello is not { Secret.Length: > 0 } executor)
+        {
+            return WorkerProtocol.BadArguments;
+        }
+        var runner = new JobRunner(new PayloadCodec(executor.Secret), log);
+        // A spare's first job is likely queued already: a warm-up in the executor's context would only hold it back.
+        if (!spare)
+        {
+            runner.WarmUp((executor.StorageLocator, executor.Folder), jobWaiting: () => jobs.Count > 0);
         }
         while (true)
         {

@@ -46,6 +46,7 @@ internal sealed class LocalSession : IBatchSession
 
     // Workers this session started or took from the spares, and how long the spares it leaves may wait for the next executor.
     private int _workersStarted;
+    private int _sparesToReplace;
     private readonly List<int> _workerIds = [];
     private readonly TimeSpan _spareLifetime;
 
@@ -158,7 +159,7 @@ internal sealed class LocalSession : IBatchSession
         }
         _closing.Dispose();
         // As many as this session used: the next executor of a program most often does what this one did.
-        SpareWorkers.Offer(_options, Math.Min(Volatile.Read(ref _workersStarted), _parallelJobs), _spareLifetime);
+        SpareWorkers.Offer(_options, SparesWanted(), _spareLifetime);
     }
 
     /// <param name="slot">The slot's index.</param>
@@ -280,6 +281,10 @@ internal sealed class LocalSession : IBatchSession
                     unflushed = false;
                     worker.Flush();
                 }
+                if (Volatile.Read(ref _sparesToReplace) > 0 && _queue.Reader.Count == 0 && _resend.IsEmpty)
+                {
+                    ReplaceSpares();
+                }
                 if (countedIdle)
                 {
                     countedIdle = false;
@@ -355,6 +360,10 @@ internal sealed class LocalSession : IBatchSession
             var start = LocalWorkerProcess.StartInfo(_options, spare: false);
             var process = SpareWorkers.TryTake(start) ?? LocalWorkerProcess.Start(start);
             Interlocked.Increment(ref _workersStarted);
+            if (process.IsSpare)
+            {
+                Interlocked.Increment(ref _sparesToReplace);
+            }
             lock (_workerIds)
             {
                 _workerIds.Add(process.Id);
@@ -371,6 +380,25 @@ internal sealed class LocalSession : IBatchSession
             return null;
         }
     }
+
+    /// <summary>
+    /// Replaces the spares this session took, now that its queue is with its workers: on the pool, so that the slot goes
+    /// on reading its worker's answers.
+    /// </summary>
+    private void ReplaceSpares()
+    {
+        var taken = Interlocked.Exchange(ref _sparesToReplace, 0);
+        if (taken > 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(session => SpareWorkers.Offer(session._options, session.SparesWanted(), session._spareLifetime), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// How many spares to keep for the next executor: as many workers as this one used, and one more, so that a spare
+    /// taken by executors that follow one another without a pause has had two executors' time to boot.
+    /// </summary>
+    private int SparesWanted() => Math.Min(Volatile.Read(ref _workersStarted), _parallelJobs) + 1;
 
     /// <summary>Waits for queued jobs; false once the queue is completed (throws when the session closes).</summary>
     private bool WaitForQueue()

@@ -10,13 +10,16 @@ namespace BatchPool.Backends.Local;
 /// that would start a worker alike (the same program, the same environment), and closed when its time is up.
 /// </summary>
 /// <remarks>
-/// A spare taken is replaced at once: executors that follow one another without a pause (a loop of maps) each find
-/// their workers booted, the next one's booting beside their jobs, where each would otherwise wait for its own. The
-/// replacement of the last executor's spares is the cost: processes that boot and are closed unused.
+/// The session that took spares replaces them as soon as it has handed its queue to its workers (<see cref="Offer"/>),
+/// not when it shuts down: executors that follow one another without a pause (a loop of maps) then find their workers
+/// booted or booting, while a replacement started as the spare is taken would share the cores with the very jobs it
+/// was taken for (10,000 one-call jobs on 2 cores: ~15 % slower). The replacements of a program's last executor are
+/// the cost: processes that boot and are closed unused.
 /// </remarks>
 internal static class SpareWorkers
 {
     private static readonly Lock Gate = new();
+    private static readonly Lock Offering = new();
     private static readonly List<Spare> Waiting = [];
 
     // Made with the first spare: a client that never shuts an executor down never needs it.
@@ -27,7 +30,6 @@ internal static class SpareWorkers
     {
         List<LocalWorkerProcess>? dead = null;
         LocalWorkerProcess? taken = null;
-        Spare? takenSpare = null;
         lock (Gate)
         {
             for (var i = 0; i < Waiting.Count && taken is null; i++)
@@ -40,17 +42,12 @@ internal static class SpareWorkers
                 }
                 else if (Alike(spare.Start, wanted))
                 {
-                    (taken, takenSpare) = (spare.Worker, spare);
+                    taken = spare.Worker;
                     Waiting.RemoveAt(i);
                 }
             }
         }
         dead?.ForEach(worker => worker.Dispose());
-        if (taken is not null)
-        {
-            // On the pool: starting a process costs the taking executor's constructor a millisecond or two.
-            ThreadPool.UnsafeQueueUserWorkItem(replaced => StartOne(replaced.Start, replaced.Lifetime), takenSpare!, preferLocal: false);
-        }
         return taken;
     }
 
@@ -65,13 +62,17 @@ internal static class SpareWorkers
             return;
         }
         var start = LocalWorkerProcess.StartInfo(options, spare: true);
-        int waiting;
-        lock (Gate)
+        // One offer at a time: two sessions topping up at once would each count the same spares and start twice as many.
+        lock (Offering)
         {
-            waiting = Waiting.Count(spare => Alike(spare.Start, start) && !spare.Worker.HasExited);
-        }
-        for (var i = waiting; i < count && StartOne(start, lifetime); i++)
-        {
+            int waiting;
+            lock (Gate)
+            {
+                waiting = Waiting.Count(spare => Alike(spare.Start, start) && !spare.Worker.HasExited);
+            }
+            for (var i = waiting; i < count && StartOne(start, lifetime); i++)
+            {
+            }
         }
     }
 
@@ -91,7 +92,7 @@ internal static class SpareWorkers
         var deadline = Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * Stopwatch.Frequency);
         lock (Gate)
         {
-            Waiting.Add(new Spare(start, worker, lifetime, deadline));
+            Waiting.Add(new Spare(start, worker, deadline));
             _expiry ??= new Timer(_ => Expire(), null, Timeout.Infinite, Timeout.Infinite);
         }
         ScheduleExpiry();
@@ -170,5 +171,5 @@ internal static class SpareWorkers
         return true;
     }
 
-    private sealed record Spare(ProcessStartInfo Start, LocalWorkerProcess Worker, TimeSpan Lifetime, long Deadline);
+    private sealed record Spare(ProcessStartInfo Start, LocalWorkerProcess Worker, long Deadline);
 }
