@@ -136,6 +136,10 @@ internal static class WorkerHost
             return WorkerProtocol.BadArguments;
         }
         var runner = new JobRunner(new PayloadCodec(executor.Secret), log);
+        // Up: the client sends jobs only to a worker that said so, so that no job waits inside one still booting while
+        // other workers could run it.
+        WorkerFrames.WriteReply(replies, WorkerProtocol.Ready, default);
+        replies.Flush();
         // A spare's first job is likely queued already: a warm-up in the executor's context would only hold it back.
         if (!spare)
         {

@@ -30,6 +30,9 @@ internal static class WorkerProtocol
     /// <summary>Not an exit code: the <c>serve</c> worker's notice that it starts the oldest job it was sent.</summary>
     public const int JobStarted = -1;
 
+    /// <summary>Not an exit code: the <c>serve</c> worker's notice, once, after its hello, that it is up and takes jobs.</summary>
+    public const int Ready = -2;
+
     /// <summary>The <c>serve</c> option of a spare worker (<see cref="ServeArguments"/>).</summary>
     public const string SpareOption = "--spare";
 

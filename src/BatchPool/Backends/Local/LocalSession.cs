@@ -152,6 +152,14 @@ internal sealed class LocalSession : IBatchSession
         {
             process.Kill();
         }
+        // And the workers still booting, whose slots wait for them to say they are up.
+        for (var slot = 0; slot < _workers.Length; slot++)
+        {
+            if (Volatile.Read(ref _workers[slot]) is { IsReady: false } booting)
+            {
+                booting.Kill();
+            }
+        }
         await Task.WhenAll(_slots).ConfigureAwait(false);
         while (_queue.Reader.TryRead(out var left) || _resend.TryDequeue(out left))
         {
@@ -168,9 +176,6 @@ internal sealed class LocalSession : IBatchSession
     {
         process?.Connect(_options.Secret, _storageLocator, _executorFolder);
         var inFlight = new Queue<QueuedJob>();
-        // Until a worker answered once it is still booting: it gets one job, not a share of the queue to sit on while
-        // the other slots' workers run out of work.
-        var answered = false;
         var pace = new SlotPace();
         var countedIdle = slot == 0;
         var unflushed = false;
@@ -221,7 +226,6 @@ internal sealed class LocalSession : IBatchSession
                     process?.Dispose();
                     process = TryStart(out var failure);
                     Volatile.Write(ref _workers[slot], process);
-                    answered = false;
                     if (process is null)
                     {
                         // No worker can start here: fail the next job with the reason rather than leave it waiting.
@@ -235,9 +239,27 @@ internal sealed class LocalSession : IBatchSession
                 }
                 // Jobs in flight mean a process they were sent to: the one above.
                 var worker = process!;
+                if (!dead && !worker.IsReady)
+                {
+                    // No job goes to a worker before it says it is up: one would wait there, while it boots, for nothing
+                    // but that worker, as other workers run out of jobs (the map's end then waits for the boot).
+                    var up = worker.Receive();
+                    if (up.Kind != WorkerReplyKind.Ready)
+                    {
+                        // It died first (or spoke out of turn): the next job fails with how, rather than wait for a
+                        // worker that cannot start; a worker killed as the session closes fails none.
+                        worker.Kill();
+                        if (!_closing.IsCancellationRequested && TryTake(out var doomed))
+                        {
+                            doomed.Job.ReportEnded(up.Outcome ?? new BatchJobOutcome(BatchJobState.Failed, Detail: $"the worker process {worker.Id} answered a job before it said it was up"));
+                        }
+                        continue;
+                    }
+                    _growth.Answered(Stopwatch.GetTimestamp(), pace.JobSeconds);
+                }
                 // Jobs wait inside a worker only while every slot has its share: with as few jobs as slots, each slot
                 // runs one, and none waits behind another while a slot is idle.
-                var window = dead ? 0 : answered ? Math.Clamp(Math.Min(_queue.Reader.Count / _parallelJobs, pace.JobsAhead(MaxJobsInFlight)), 1, MaxJobsInFlight) : 1;
+                var window = dead ? 0 : Math.Clamp(Math.Min(_queue.Reader.Count / _parallelJobs, pace.JobsAhead(MaxJobsInFlight)), 1, MaxJobsInFlight);
                 // Refilled by halves, not job by job: jobs sent together cost one write and one wake-up of the worker,
                 // and the half still in flight keeps it busy meanwhile.
                 var refill = inFlight.Count <= window / 2;
@@ -296,7 +318,6 @@ internal sealed class LocalSession : IBatchSession
                 }
 
                 var reply = worker.Receive();
-                answered = true;
                 if (reply.Kind == WorkerReplyKind.Started)
                 {
                     var starting = inFlight.Peek().Job;

@@ -41,6 +41,9 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// <summary>Whether it was started as a spare, before its executor (<see cref="SpareWorkers"/>).</summary>
     public bool IsSpare { get; }
 
+    /// <summary>Whether it said it is up (<see cref="WorkerReplyKind.Ready"/>): jobs are sent only then.</summary>
+    public bool IsReady { get; private set; }
+
     /// <summary>
     /// How a worker for <paramref name="options"/> is started: its command line and environment. Workers started alike are
     /// interchangeable until <see cref="Connect"/> makes one an executor's.
@@ -116,8 +119,8 @@ internal sealed class LocalWorkerProcess : IDisposable
     public void Skip(string callName) => Write([WorkerProtocol.CancelCommand, callName], default, announceStart: false, flush: true);
 
     /// <summary>
-    /// The next word from the worker about the oldest job sent and not yet answered: that it starts, or how it ended, or
-    /// that the worker died (the outcome then says how). Never throws.
+    /// The next word from the worker: that it is up (once, first), or about the oldest job sent and not yet answered: that
+    /// it starts, or how it ended; or that the worker died (the outcome then says how). Never throws.
     /// </summary>
     /// <remarks>
     /// Blocking, on its slot's own thread: an answer then wakes the thread that waits for it, where an asynchronous read
@@ -142,6 +145,11 @@ internal sealed class LocalWorkerProcess : IDisposable
         if (answer.ExitCode == WorkerProtocol.JobStarted)
         {
             return new WorkerReply(WorkerReplyKind.Started, null);
+        }
+        if (answer.ExitCode == WorkerProtocol.Ready)
+        {
+            IsReady = true;
+            return new WorkerReply(WorkerReplyKind.Ready, null);
         }
         var outcome = answer.ExitCode switch
         {
@@ -189,9 +197,9 @@ internal sealed class LocalWorkerProcess : IDisposable
         {
             _process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
-            // It had already exited.
+            // It had already exited (or its slot disposed of it meanwhile).
         }
     }
 
@@ -248,6 +256,9 @@ internal sealed class LocalWorkerProcess : IDisposable
 /// <summary>What a worker said about the oldest job it was sent.</summary>
 internal enum WorkerReplyKind
 {
+    /// <summary>It is up, after its hello, and takes jobs.</summary>
+    Ready,
+
     /// <summary>It starts running the job.</summary>
     Started,
 

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using BatchPool.Backends;
+using BatchPool.Backends.Local;
+
+namespace BatchPool.Tests.Worker;
+
+/// <summary>The serve protocol's opening, against real worker processes: the hello, and the notice that the worker is up.</summary>
+public sealed class ServeProtocolTests
+{
+    private static BatchSessionOptions Options() => new("serve-protocol-test", WorkerDistribution.Locate(), RandomNumberGenerator.GetBytes(32));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_worker_says_it_is_up_after_its_hello_and_before_any_job(bool spare)
+    {
+        var options = Options();
+        using var worker = LocalWorkerProcess.Start(LocalWorkerProcess.StartInfo(options, spare));
+        Assert.Equal(spare, worker.IsSpare);
+        Assert.False(worker.IsReady);
+        if (spare)
+        {
+            // A spare waits for its hello as long as it takes (it warms up meanwhile).
+            Thread.Sleep(300);
+            Assert.False(worker.HasExited);
+        }
+        worker.Connect(options.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test/");
+        var reply = worker.Receive();
+        Assert.Equal(WorkerReplyKind.Ready, reply.Kind);
+        Assert.True(worker.IsReady);
+    }
+
+    [Fact]
+    public void A_spare_whose_input_closes_before_its_hello_exits_by_itself()
+    {
+        var worker = LocalWorkerProcess.Start(LocalWorkerProcess.StartInfo(Options(), spare: true));
+        var id = worker.Id;
+        // Dispose closes its input, then waits up to 2 s before it kills: a spare that exits by itself is gone well before.
+        var closing = Stopwatch.StartNew();
+        worker.Dispose();
+        Assert.True(closing.Elapsed < TimeSpan.FromSeconds(1.5), $"the spare took {closing.Elapsed} to exit");
+        Assert.False(IsRunning(id));
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
