@@ -22,7 +22,7 @@ public sealed class SpareWorkerTests
             first = bpe.Submit(() => Environment.ProcessId).Result();
         }
         // As many as it used, and one more.
-        var spares = SpareWorkers.WaitingIds();
+        var spares = SparesWhenOffered(2);
         Assert.Equal(2, spares.Length);
         Assert.DoesNotContain(first, spares);
 
@@ -52,7 +52,7 @@ public sealed class SpareWorkerTests
         {
             bpe.Submit(() => 1).Result();
         }
-        var spares = SpareWorkers.WaitingIds();
+        var spares = SparesWhenOffered(2);
         Assert.NotEmpty(spares);
 
         // Two cores per job: its workers' thread limits differ, so a spare started with one thread's would not do.
@@ -74,6 +74,8 @@ public sealed class SpareWorkerTests
         {
             bpe.Submit(() => 1).Result();
         }
+        // Offers are made on the pool: give one the time it would take.
+        await Task.Delay(500);
         Assert.Empty(SpareWorkers.WaitingIds());
 
         await using var brief = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { SpareWorkerLifetime = TimeSpan.FromSeconds(1) });
@@ -81,7 +83,7 @@ public sealed class SpareWorkerTests
         {
             bpe.Submit(() => 1).Result();
         }
-        var spares = SpareWorkers.WaitingIds();
+        var spares = SparesWhenOffered(2);
         Assert.NotEmpty(spares);
         var waited = Stopwatch.StartNew();
         while (spares.Any(IsRunning) && waited.Elapsed < TimeSpan.FromSeconds(30))
@@ -116,8 +118,19 @@ public sealed class SpareWorkerTests
                 [0, 1]).ToList();
             Assert.Equal(2, pids.Distinct().Count());
         }
-        Assert.Equal(3, SpareWorkers.WaitingIds().Length);
+        Assert.Equal(3, SparesWhenOffered(3).Length);
         SpareWorkers.CloseAll();
+    }
+
+    /// <summary>The spares waiting once <paramref name="count"/> are (offers are made on the pool), or after 10 s.</summary>
+    private static int[] SparesWhenOffered(int count)
+    {
+        var waited = Stopwatch.StartNew();
+        while (SpareWorkers.WaitingIds().Length < count && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(10);
+        }
+        return SpareWorkers.WaitingIds();
     }
 
     private static bool IsRunning(int pid)

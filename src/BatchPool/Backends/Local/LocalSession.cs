@@ -166,8 +166,8 @@ internal sealed class LocalSession : IBatchSession
             left.Job.ReportEnded(ShutDownBeforeStart);
         }
         _closing.Dispose();
-        // As many as this session used: the next executor of a program most often does what this one did.
-        SpareWorkers.Offer(_options, SparesWanted(), _spareLifetime);
+        // On the pool: starting processes would add milliseconds to the executor's shutdown.
+        OfferSpares();
     }
 
     /// <param name="slot">The slot's index.</param>
@@ -408,18 +408,21 @@ internal sealed class LocalSession : IBatchSession
     /// </summary>
     private void ReplaceSpares()
     {
-        var taken = Interlocked.Exchange(ref _sparesToReplace, 0);
-        if (taken > 0)
+        if (Interlocked.Exchange(ref _sparesToReplace, 0) > 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(session => SpareWorkers.Offer(session._options, session.SparesWanted(), session._spareLifetime), this, preferLocal: false);
+            OfferSpares();
         }
     }
 
     /// <summary>
-    /// How many spares to keep for the next executor: as many workers as this one used, and one more, so that a spare
-    /// taken by executors that follow one another without a pause has had two executors' time to boot.
+    /// Tops the spares up for the next executor, on the pool: as many workers as this one used (the next executor of a
+    /// program most often does what this one did), and one more, so that a spare taken by executors that follow one
+    /// another without a pause has had two executors' time to boot.
     /// </summary>
-    private int SparesWanted() => Math.Min(Volatile.Read(ref _workersStarted), _parallelJobs) + 1;
+    private void OfferSpares() => ThreadPool.UnsafeQueueUserWorkItem(
+        session => SpareWorkers.Offer(session._options, Math.Min(Volatile.Read(ref session._workersStarted), session._parallelJobs) + 1, session._spareLifetime),
+        this,
+        preferLocal: false);
 
     /// <summary>Waits for queued jobs; false once the queue is completed (throws when the session closes).</summary>
     private bool WaitForQueue()

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace BatchPool.Backends.Local;
 
 /// <summary>
-/// Worker processes started as an executor shuts down, for the next executor of this process: it then starts with
+/// Worker processes started for the next executor of this process, as an executor shuts down: it then starts with
 /// workers that have booted (a fresh .NET worker costs ~65 ms of CPU before its first answer), as a forked pool's
 /// workers have. A spare never ran a job: it learns its executor's secret, storage and folder only when taken
 /// (<see cref="LocalWorkerProcess.Connect"/>), so executors still never share a worker. It is taken only by an executor
