@@ -86,11 +86,11 @@ public sealed class SpareWorkerTests
         var spares = SparesWhenOffered(2);
         Assert.NotEmpty(spares);
         var waited = Stopwatch.StartNew();
-        while (spares.Any(IsRunning) && waited.Elapsed < TimeSpan.FromSeconds(30))
+        while (spares.Any(Processes.IsRunning) && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }
-        Assert.False(spares.Any(IsRunning), $"a spare of {string.Join(", ", spares)} still runs {waited.Elapsed} after their 1 s lifetime began");
+        Assert.False(spares.Any(Processes.IsRunning), $"a spare of {string.Join(", ", spares)} still runs {waited.Elapsed} after their 1 s lifetime began");
         Assert.Empty(SpareWorkers.WaitingIds());
     }
 
@@ -131,18 +131,5 @@ public sealed class SpareWorkerTests
             Thread.Sleep(10);
         }
         return SpareWorkers.WaitingIds();
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

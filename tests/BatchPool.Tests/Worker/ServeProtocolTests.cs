@@ -40,19 +40,6 @@ public sealed class ServeProtocolTests
         var closing = Stopwatch.StartNew();
         worker.Dispose();
         Assert.True(closing.Elapsed < TimeSpan.FromSeconds(1.5), $"the spare took {closing.Elapsed} to exit");
-        Assert.False(IsRunning(id));
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        Assert.False(Processes.IsRunning(id));
     }
 }
