@@ -66,4 +66,20 @@ public sealed class WorkerGrowthTests
         Assert.False(growth.WorthStarting(queued: 100, liveWorkers: 1, now: answered));
         Assert.True(growth.WorthStarting(queued: 10_000, liveWorkers: 1, now: answered));
     }
+
+    [Fact]
+    public void A_worker_up_measures_the_start_but_its_first_job_is_not_judged_before_it_answers()
+    {
+        var start = 1_000 * Millisecond;
+        var growth = new WorkerGrowth(start);
+        growth.Up(start + (40 * Millisecond));
+        // Its first job (which loads the program's code) has run 5 ms: 68 jobs of 5 ms would say "start one more".
+        Assert.False(growth.WorthStarting(queued: 68, liveWorkers: 1, now: start + (45 * Millisecond)));
+        var answered = start + (50 * Millisecond);
+        growth.Answered(answered, jobSeconds: 0.0002);
+
+        // 68 jobs of 0.2 ms: sooner done than the 40 ms the worker took to start.
+        Assert.False(growth.WorthStarting(queued: 68, liveWorkers: 1, now: answered));
+        Assert.True(growth.WorthStarting(queued: 1_000, liveWorkers: 1, now: answered));
+    }
 }

@@ -166,7 +166,6 @@ internal sealed class LocalSession : IBatchSession
             left.Job.ReportEnded(ShutDownBeforeStart);
         }
         _closing.Dispose();
-        // On the pool: starting processes would add milliseconds to the executor's shutdown.
         OfferSpares();
     }
 
@@ -255,7 +254,7 @@ internal sealed class LocalSession : IBatchSession
                         }
                         continue;
                     }
-                    _growth.Answered(Stopwatch.GetTimestamp(), pace.JobSeconds);
+                    _growth.Up(Stopwatch.GetTimestamp());
                 }
                 // Jobs wait inside a worker only while every slot has its share: with as few jobs as slots, each slot
                 // runs one, and none waits behind another while a slot is idle.
@@ -402,10 +401,7 @@ internal sealed class LocalSession : IBatchSession
         }
     }
 
-    /// <summary>
-    /// Replaces the spares this session took, now that its queue is with its workers: on the pool, so that the slot goes
-    /// on reading its worker's answers.
-    /// </summary>
+    /// <summary>Replaces the spares this session took, now that its queue is with its workers.</summary>
     private void ReplaceSpares()
     {
         if (Interlocked.Exchange(ref _sparesToReplace, 0) > 0)
@@ -415,14 +411,12 @@ internal sealed class LocalSession : IBatchSession
     }
 
     /// <summary>
-    /// Tops the spares up for the next executor, on the pool: as many workers as this one used (the next executor of a
-    /// program most often does what this one did), and one more, so that a spare taken by executors that follow one
-    /// another without a pause has had two executors' time to boot.
+    /// Tops the spares up for the next executor: as many workers as this one used (the next executor of a program most
+    /// often does what this one did), and one more, so that a spare taken by executors that follow one another without a
+    /// pause has had two executors' time to boot.
     /// </summary>
-    private void OfferSpares() => ThreadPool.UnsafeQueueUserWorkItem(
-        session => SpareWorkers.Offer(session._options, Math.Min(Volatile.Read(ref session._workersStarted), session._parallelJobs) + 1, session._spareLifetime),
-        this,
-        preferLocal: false);
+    private void OfferSpares() =>
+        SpareWorkers.Offer(_options, Math.Min(Volatile.Read(ref _workersStarted), _parallelJobs) + 1, _spareLifetime);
 
     /// <summary>Waits for queued jobs; false once the queue is completed (throws when the session closes).</summary>
     private bool WaitForQueue()

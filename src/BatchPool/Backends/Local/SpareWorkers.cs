@@ -24,6 +24,7 @@ internal static class SpareWorkers
 
     // Made with the first spare: a client that never shuts an executor down never needs it.
     private static Timer? _expiry;
+    private static int _offersPending;
 
     /// <summary>A spare started like <paramref name="wanted"/> (command line aside), or null.</summary>
     public static LocalWorkerProcess? TryTake(ProcessStartInfo wanted)
@@ -53,7 +54,7 @@ internal static class SpareWorkers
 
     /// <summary>
     /// Starts spares for <paramref name="options"/>' workers, so that <paramref name="count"/> of them wait, each for at
-    /// most <paramref name="lifetime"/>.
+    /// most <paramref name="lifetime"/>: on the pool, as starting processes takes the caller milliseconds.
     /// </summary>
     public static void Offer(BatchSessionOptions options, int count, TimeSpan lifetime)
     {
@@ -61,6 +62,25 @@ internal static class SpareWorkers
         {
             return;
         }
+        Interlocked.Increment(ref _offersPending);
+        ThreadPool.UnsafeQueueUserWorkItem(
+            offer =>
+            {
+                try
+                {
+                    StartSpares(offer.Options, offer.Count, offer.Lifetime);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _offersPending);
+                }
+            },
+            (Options: options, Count: count, Lifetime: lifetime),
+            preferLocal: false);
+    }
+
+    private static void StartSpares(BatchSessionOptions options, int count, TimeSpan lifetime)
+    {
         var start = LocalWorkerProcess.StartInfo(options, spare: true);
         // One offer at a time: two sessions topping up at once would each count the same spares and start twice as many.
         lock (Offering)
@@ -108,9 +128,10 @@ internal static class SpareWorkers
         }
     }
 
-    /// <summary>Closes every spare (for tests that need to know which spares exist).</summary>
+    /// <summary>Closes every spare, once the offers under way are made (for tests that need to know which spares exist).</summary>
     internal static void CloseAll()
     {
+        SpinWait.SpinUntil(() => Volatile.Read(ref _offersPending) == 0, TimeSpan.FromSeconds(10));
         List<LocalWorkerProcess> closed;
         lock (Gate)
         {

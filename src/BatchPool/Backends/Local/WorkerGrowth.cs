@@ -4,8 +4,8 @@ namespace BatchPool.Backends.Local;
 
 /// <summary>
 /// Whether the local backend starts one more worker for its queue: only when the workers it has would take longer to
-/// empty it than a worker takes to start, as measured by this session's first worker (its spawn to its first answer; a
-/// session whose first worker was a spare, which answers at once, goes by the last worker measured in the process). A
+/// empty it than a worker takes to start, as measured by this session's first worker (its spawn to its notice that it is
+/// up; a session whose first worker was a spare, up at once, goes by the last worker measured in the process). A
 /// short map then runs on the worker that is up, rather than pay, on the same cores, for a process it would not need;
 /// long jobs still get every slot's worker, as a job that has not answered for a while counts as at least that long.
 /// </summary>
@@ -13,7 +13,7 @@ namespace BatchPool.Backends.Local;
 /// <param name="bootSeconds">How long a worker takes to start, when known already (NaN: the first worker measures it).</param>
 internal sealed class WorkerGrowth(long createdAt, double bootSeconds = double.NaN)
 {
-    /// <summary>Before any worker answered: how long the first may take before the others start regardless.</summary>
+    /// <summary>Before any worker answered a job: how long the first may take before the others start regardless.</summary>
     internal const double BootAllowanceSeconds = 0.15;
 
     private static double _lastMeasuredBootSeconds = BootAllowanceSeconds;
@@ -35,21 +35,38 @@ internal sealed class WorkerGrowth(long createdAt, double bootSeconds = double.N
     /// </summary>
     public static double LastMeasuredBootSeconds => Volatile.Read(ref _lastMeasuredBootSeconds);
 
+    /// <summary>
+    /// A worker said it is up, at <paramref name="now"/>: the session's first measures how long a worker takes to start.
+    /// Not an answer: how long its first job takes is yet to be seen.
+    /// </summary>
+    public void Up(long now)
+    {
+        lock (_lock)
+        {
+            MeasureBoot(now);
+        }
+    }
+
     /// <summary>A worker answered a job, at <paramref name="now"/>; <paramref name="jobSeconds"/> is its slot's pace (NaN until known).</summary>
     public void Answered(long now, double jobSeconds)
     {
         lock (_lock)
         {
-            if (double.IsNaN(_bootSeconds))
-            {
-                _bootSeconds = Stopwatch.GetElapsedTime(createdAt, now).TotalSeconds;
-                Volatile.Write(ref _lastMeasuredBootSeconds, _bootSeconds);
-            }
+            MeasureBoot(now);
             if (!double.IsNaN(jobSeconds))
             {
                 _jobSeconds = jobSeconds;
             }
             _lastAnswerAt = now;
+        }
+    }
+
+    private void MeasureBoot(long now)
+    {
+        if (double.IsNaN(_bootSeconds))
+        {
+            _bootSeconds = Stopwatch.GetElapsedTime(createdAt, now).TotalSeconds;
+            Volatile.Write(ref _lastMeasuredBootSeconds, _bootSeconds);
         }
     }
 
