@@ -44,9 +44,9 @@ internal sealed class LocalSession : IBatchSession
     private readonly LocalWorkerProcess?[] _workers;
     private readonly WorkerGrowth _growth;
 
-    // Workers this session started or took from the spares, and how long the spares it leaves may wait for the next executor.
+    // Workers this session started or took from the spares (their ids for tests), and how long the spares it leaves may
+    // wait for the next executor.
     private int _workersStarted;
-    private int _sparesToReplace;
     private readonly List<int> _workerIds = [];
     private readonly TimeSpan _spareLifetime;
 
@@ -166,7 +166,10 @@ internal sealed class LocalSession : IBatchSession
             left.Job.ReportEnded(ShutDownBeforeStart);
         }
         _closing.Dispose();
-        OfferSpares();
+        // Spares for the next executor: as many workers as this one used (the next executor of a program most often does
+        // what this one did), and one more, so that executors that follow one another without a pause take spares that
+        // had two executors' time to boot.
+        SpareWorkers.Offer(_options, Math.Min(_workersStarted, _parallelJobs) + 1, _spareLifetime);
     }
 
     /// <param name="slot">The slot's index.</param>
@@ -302,10 +305,6 @@ internal sealed class LocalSession : IBatchSession
                     unflushed = false;
                     worker.Flush();
                 }
-                if (Volatile.Read(ref _sparesToReplace) > 0 && _queue.Reader.Count == 0 && _resend.IsEmpty)
-                {
-                    ReplaceSpares();
-                }
                 if (countedIdle)
                 {
                     countedIdle = false;
@@ -380,10 +379,6 @@ internal sealed class LocalSession : IBatchSession
             var start = LocalWorkerProcess.StartInfo(_options, spare: false);
             var process = SpareWorkers.TryTake(start) ?? LocalWorkerProcess.Start(start);
             Interlocked.Increment(ref _workersStarted);
-            if (process.IsSpare)
-            {
-                Interlocked.Increment(ref _sparesToReplace);
-            }
             lock (_workerIds)
             {
                 _workerIds.Add(process.Id);
@@ -400,23 +395,6 @@ internal sealed class LocalSession : IBatchSession
             return null;
         }
     }
-
-    /// <summary>Replaces the spares this session took, now that its queue is with its workers.</summary>
-    private void ReplaceSpares()
-    {
-        if (Interlocked.Exchange(ref _sparesToReplace, 0) > 0)
-        {
-            OfferSpares();
-        }
-    }
-
-    /// <summary>
-    /// Tops the spares up for the next executor: as many workers as this one used (the next executor of a program most
-    /// often does what this one did), and one more, so that a spare taken by executors that follow one another without a
-    /// pause has had two executors' time to boot.
-    /// </summary>
-    private void OfferSpares() =>
-        SpareWorkers.Offer(_options, Math.Min(Volatile.Read(ref _workersStarted), _parallelJobs) + 1, _spareLifetime);
 
     /// <summary>Waits for queued jobs; false once the queue is completed (throws when the session closes).</summary>
     private bool WaitForQueue()
