@@ -6,10 +6,11 @@ namespace BatchPool.Worker;
 
 /// <summary>
 /// The frames of the <c>serve</c> protocol on a worker's standard input and output, all lengths little-endian u32:
-/// the hello <c>[len][key][len][storage locator][len][folder]</c> once (answered by the notice <c>[-2][0]</c> that the worker is up), then requests <c>[u8 flags][len][run arguments, UTF-8, tab-separated][len][input]</c>,
-/// each answered by <c>[i32 exit code][len][output]</c>, preceded by a start notice <c>[-1][0]</c> when the request's
-/// flag asked for one (the client sent the job while another was in flight, so it cannot know when it starts). An empty input means "read it from storage", an empty output
-/// "written to storage (or not at all)".
+/// the hello <c>[len][key][len][storage locator][len][folder]</c> once (answered by the notice <c>[-2][0]</c> that the
+/// worker is up), then requests <c>[u8 flags][len][run arguments, UTF-8, tab-separated][len][input]</c>, each answered by
+/// <c>[i32 exit code][len][output]</c>, preceded by a start notice <c>[-1][0]</c> when the request's flag asked for one
+/// (the client sent the job while another was in flight, so it cannot know when it starts). An empty input means "read
+/// it from storage", an empty output "written to storage (or not at all)".
 /// </summary>
 internal static class WorkerFrames
 {

@@ -5,10 +5,11 @@ namespace BatchPool.Worker;
 /// <c>run --storage LOCATOR --folder FOLDER --call CALL</c> runs one job and exits with its code; the secret comes from
 /// the <see cref="SecretVariable"/> environment variable. With several <c>--call</c>s and <c>--status PREFIX</c> it runs
 /// the jobs one after another (a backend's packed task) and records each one's start and exit code in files beside
-/// PREFIX (<see cref="JobStatusFiles"/>), skipping a job whose cancel file exists. <c>serve [--spare]</c> reads a hello (the executor's
-/// secret, storage and folder; a spare worker, started before its executor, warms up while it waits for it), then jobs (the words of a
-/// <c>run</c> command, and the input when the client sends it along) from standard input, and answers each on standard
-/// output, in <see cref="WorkerFrames"/>; it exits when standard input closes.
+/// PREFIX (<see cref="JobStatusFiles"/>), skipping a job whose cancel file exists. <c>serve [--spare]</c> reads a hello
+/// (the executor's secret, storage and folder; a spare worker, started before its executor, warms up while it waits for
+/// it), says it is up, then reads jobs (the words of a <c>run</c> command, and the input when the client sends it along)
+/// from standard input and answers each on standard output, in <see cref="WorkerFrames"/>; it exits when standard input
+/// closes.
 /// </summary>
 internal static class WorkerProtocol
 {

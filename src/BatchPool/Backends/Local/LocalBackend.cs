@@ -56,8 +56,8 @@ public sealed class LocalBackend : IBatchBackend
     /// <summary>
     /// How long spare workers wait for the next executor of this process: fresh processes that never ran a job, as many as
     /// an executor used and one more, started as it shuts down, which the next executor with the same worker program and
-    /// environment takes instead of starting its own.
-    /// Unclaimed, they are closed after this long. By default 60 seconds; <see cref="TimeSpan.Zero"/> starts none.
+    /// environment takes instead of starting its own. Unclaimed, they are closed after this long. By default 60 seconds;
+    /// <see cref="TimeSpan.Zero"/> starts none.
     /// </summary>
     public TimeSpan SpareWorkerLifetime { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -253,7 +253,7 @@ internal sealed class LocalWorkerProcess : IDisposable
     }
 }
 
-/// <summary>What a worker said about the oldest job it was sent.</summary>
+/// <summary>What a worker said: that it is up, or about the oldest job it was sent.</summary>
 internal enum WorkerReplyKind
 {
     /// <summary>It is up, after its hello, and takes jobs.</summary>

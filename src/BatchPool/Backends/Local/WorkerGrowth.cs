@@ -31,7 +31,7 @@ internal sealed class WorkerGrowth(long createdAt, double bootSeconds = double.N
 
     /// <summary>
     /// How long the last worker measured took to start in this process (<see cref="BootAllowanceSeconds"/> before any):
-    /// for a session whose first worker was a spare, which answers at once.
+    /// for a session whose first worker was a spare, up at once.
     /// </summary>
     public static double LastMeasuredBootSeconds => Volatile.Read(ref _lastMeasuredBootSeconds);
 
