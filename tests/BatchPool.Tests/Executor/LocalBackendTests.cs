@@ -45,6 +45,43 @@ public sealed class LocalBackendTests
     }
 
     [Fact]
+    public async Task A_worker_that_dies_before_it_is_up_fails_the_next_job_with_how_and_the_one_after_gets_a_new_worker()
+    {
+        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { SpareWorkerLifetime = TimeSpan.Zero });
+        // A startup hook that does not exist: the runtime aborts before the worker's Main.
+        var options = new BatchSessionOptions("dies-at-boot", WorkerDistribution.Locate(), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
+        {
+            Environment = new Dictionary<string, string> { ["DOTNET_STARTUP_HOOKS"] = "/nonexistent/batchpool-test-hook.dll" },
+        };
+        await using var session = backend.Backend.OpenSession(options);
+        var jobs = await session.SubmitAsync([new BatchJobRequest("first", ["run"]), new BatchJobRequest("second", ["run"])]);
+
+        var first = await jobs[0].Ended.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(BatchJobState.Failed, first.State);
+        Assert.Equal(6, first.Signal);
+        Assert.Contains("StartupHook", first.LogTail, StringComparison.Ordinal);
+        // The second job meets a new worker, which dies the same way: it fails too, and nothing waits forever.
+        var second = await jobs[1].Ended.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(BatchJobState.Failed, second.State);
+        Assert.Equal(2, ((LocalBackend)backend.Backend).Sessions.Single().WorkerIds.Length);
+    }
+
+    [Fact]
+    public async Task A_worker_killed_while_idle_is_replaced_for_the_next_job()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        var first = bpe.Submit(() => Environment.ProcessId).Result();
+        using (var worker = Process.GetProcessById(first))
+        {
+            worker.Kill();
+            worker.WaitForExit();
+        }
+        var second = bpe.Submit(() => Environment.ProcessId).Result(TimeSpan.FromSeconds(60));
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
     public async Task A_job_cancelled_while_waiting_behind_a_running_one_never_runs()
     {
         await using var single = new TestBackend(maxParallelJobs: 1);

@@ -198,6 +198,13 @@ internal sealed class LocalSession : IBatchSession
                     }
                     if (process is null or { HasExited: true } or { KilledOnPurpose: true })
                     {
+                        if (countedIdle)
+                        {
+                            // Its worker died idle (or before it was up): this slot is no idle worker the others may
+                            // leave the queue to, or it would wait for itself.
+                            countedIdle = false;
+                            Interlocked.Decrement(ref _idleWorkers);
+                        }
                         // A slot without a worker starts one only for a job no other slot takes: another slot may have
                         // taken it since the wake-up, and idle workers get the queue while they can take all of it
                         // (starting a process costs more than a job, and slows the idle worker's boot on a busy machine).
