@@ -14,20 +14,7 @@ public sealed class LocalBackendTests
         // A lone job runs in the worker that started with the executor.
         var lone = bpe.Submit(() => Environment.ProcessId).Result();
         // Three jobs that wait for one another can only finish if three workers run them at once.
-        var gate = Path.Combine(three.Root, "gate");
-        Directory.CreateDirectory(gate);
-        var workers = bpe.Map(
-            i =>
-            {
-                File.WriteAllText(Path.Combine(gate, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
-                var waited = Stopwatch.StartNew();
-                while (Directory.GetFiles(gate).Length < 3 && waited.Elapsed < TimeSpan.FromSeconds(60))
-                {
-                    Thread.Sleep(10);
-                }
-                return Directory.GetFiles(gate).Length == 3 ? Environment.ProcessId : -1;
-            },
-            Enumerable.Range(0, 3)).ToList();
+        var workers = bpe.Map(MeetsTheOthers(Path.Combine(three.Root, "gate"), 3), Enumerable.Range(0, 3)).ToList();
         Assert.DoesNotContain(-1, workers);
         Assert.Equal(3, workers.Distinct().Count());
         Assert.Contains(lone, workers);
@@ -154,6 +141,26 @@ public sealed class LocalBackendTests
             }
             Assert.Equal(["ran"], File.ReadAllLines(Path.Combine(runs, $"{i}")));
         }
+    }
+
+    /// <summary>
+    /// A job that marks its arrival in <paramref name="gate"/> and waits (at most 60 s) until <paramref name="count"/> jobs
+    /// have: they can all finish only in as many workers at once. It returns its worker's process id, or -1 when the
+    /// others never came.
+    /// </summary>
+    internal static Func<int, int> MeetsTheOthers(string gate, int count)
+    {
+        Directory.CreateDirectory(gate);
+        return i =>
+        {
+            File.WriteAllText(Path.Combine(gate, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+            var waited = Stopwatch.StartNew();
+            while (Directory.GetFiles(gate).Length < count && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(10);
+            }
+            return Directory.GetFiles(gate).Length == count ? Environment.ProcessId : -1;
+        };
     }
 
     // Built here, not in the test: a lambda of the test's scope would share its closure with the executor.

@@ -102,20 +102,8 @@ public sealed class SpareWorkerTests
         using (var bpe = new BatchPoolExecutor(backend: backend.Backend))
         {
             // Two jobs that wait for each other need two workers.
-            var gate = Path.Combine(backend.Root, "gate");
-            Directory.CreateDirectory(gate);
-            var pids = bpe.Map(
-                i =>
-                {
-                    File.WriteAllText(Path.Combine(gate, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
-                    var waiting = Stopwatch.StartNew();
-                    while (Directory.GetFiles(gate).Length < 2 && waiting.Elapsed < TimeSpan.FromSeconds(60))
-                    {
-                        Thread.Sleep(10);
-                    }
-                    return Environment.ProcessId;
-                },
-                [0, 1]).ToList();
+            var pids = bpe.Map(LocalBackendTests.MeetsTheOthers(Path.Combine(backend.Root, "gate"), 2), [0, 1]).ToList();
+            Assert.DoesNotContain(-1, pids);
             Assert.Equal(2, pids.Distinct().Count());
         }
         Assert.Equal(3, SparesWhenOffered(3).Length);
