@@ -44,9 +44,8 @@ internal sealed class LocalSession : IBatchSession
     private readonly LocalWorkerProcess?[] _workers;
     private readonly WorkerGrowth _growth;
 
-    // Workers this session started or took from the spares (their ids for tests), and how long the spares it leaves may
+    // The ids of the workers this session started or took from the spares, and how long the spares it leaves may
     // wait for the next executor.
-    private int _workersStarted;
     private readonly List<int> _workerIds = [];
     private readonly TimeSpan _spareLifetime;
 
@@ -85,7 +84,7 @@ internal sealed class LocalSession : IBatchSession
 
     public bool CarriesPayloads { get; }
 
-    /// <summary>The process ids of the workers this session started or took, in order (for tests).</summary>
+    /// <summary>The process ids of the workers this session started or took, in order.</summary>
     internal int[] WorkerIds
     {
         get
@@ -169,7 +168,7 @@ internal sealed class LocalSession : IBatchSession
         // Spares for the next executor: as many workers as this one used (the next executor of a program most often does
         // what this one did), and one more, so that executors that follow one another without a pause take spares that
         // had two executors' time to boot.
-        SpareWorkers.Offer(_options, Math.Min(_workersStarted, _parallelJobs) + 1, _spareLifetime);
+        SpareWorkers.Offer(_options, Math.Min(WorkerIds.Length, _parallelJobs) + 1, _spareLifetime);
     }
 
     /// <param name="slot">The slot's index.</param>
@@ -385,7 +384,6 @@ internal sealed class LocalSession : IBatchSession
             failure = null;
             var start = LocalWorkerProcess.StartInfo(_options, spare: false);
             var process = SpareWorkers.TryTake(start) ?? LocalWorkerProcess.Start(start);
-            Interlocked.Increment(ref _workersStarted);
             lock (_workerIds)
             {
                 _workerIds.Add(process.Id);
