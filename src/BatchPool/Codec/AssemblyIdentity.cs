@@ -10,7 +10,7 @@ namespace BatchPool.Codec;
 /// </summary>
 internal sealed class AssemblyIdentity
 {
-    private static readonly ConcurrentDictionary<Assembly, AssemblyIdentity> Identities = new();
+    private static readonly ConcurrentDictionary<Assembly, AssemblyIdentity> Identities = MetadataCaches.Create<Assembly, AssemblyIdentity>();
 
     private AssemblyIdentity(Assembly assembly)
     {

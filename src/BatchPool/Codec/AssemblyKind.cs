@@ -7,7 +7,7 @@ namespace BatchPool.Codec;
 /// <summary>Tells user assemblies (which the reader must load in the very same build) from the ones every process has.</summary>
 internal static class AssemblyKind
 {
-    private static readonly ConcurrentDictionary<Assembly, bool> UserAssemblies = new();
+    private static readonly ConcurrentDictionary<Assembly, bool> UserAssemblies = MetadataCaches.Create<Assembly, bool>();
     private static readonly string RuntimeDirectory = Path.GetFullPath(RuntimeEnvironment.GetRuntimeDirectory());
 
     // The shared frameworks (Microsoft.NETCore.App, Microsoft.AspNetCore.App…) live side by side under dotnet/shared.

@@ -7,8 +7,8 @@ namespace BatchPool.Codec;
 /// <summary>Cached facts about how values of a type are laid out in memory.</summary>
 internal static class TypeLayout
 {
-    private static readonly ConcurrentDictionary<Type, int> Sizes = new();
-    private static readonly ConcurrentDictionary<Type, bool> RawCopyable = new();
+    private static readonly ConcurrentDictionary<Type, int> Sizes = MetadataCaches.Create<Type, int>();
+    private static readonly ConcurrentDictionary<Type, bool> RawCopyable = MetadataCaches.Create<Type, bool>();
 
     /// <summary>The size in bytes of one element of an unmanaged type (what an array stores per element).</summary>
     public static int UnsafeSize(this Type type) =>

@@ -37,6 +37,12 @@ internal sealed class TypeResolver
         }
     }
 
+    /// <summary>
+    /// Drops the resolver of a context being unloaded: it refers to the context's types, and an unloading context is held
+    /// until they are collected.
+    /// </summary>
+    public static void Forget(AssemblyLoadContext context) => PerContext.Remove(context);
+
     /// <summary>The assembly with this simple name in the context, or null; only successes are cached (a context may learn to load it later).</summary>
     public Assembly? TryLoadAssembly(string simpleName)
     {

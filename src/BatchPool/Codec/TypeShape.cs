@@ -7,7 +7,7 @@ namespace BatchPool.Codec;
 internal sealed class TypeShape
 {
     private const BindingFlags InstanceFields = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-    private static readonly ConcurrentDictionary<Type, TypeShape> Shapes = new();
+    private static readonly ConcurrentDictionary<Type, TypeShape> Shapes = MetadataCaches.Create<Type, TypeShape>();
 
     private TypeShape(Type type)
     {

@@ -9,13 +9,31 @@ namespace BatchPool.Shipping;
 /// <summary>
 /// The worker's load context for shipped user code: it loads an assembly named in a job's manifest from storage, after
 /// checking the file's SHA-256 against the (authenticated) manifest, and leaves everything else (the framework, BatchPool)
-/// to the default context so that both sides share those types.
+/// to the default context so that both sides share those types. Collectible in a worker that serves one executor after
+/// another, which unloads each executor's code before serving the next.
 /// </summary>
-internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayout layout) : AssemblyLoadContext("BatchPool shipped code"), IShippedAssemblies
+internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayout layout, bool collectible)
+    : AssemblyLoadContext("BatchPool shipped code", collectible), IShippedAssemblies
 {
     private readonly ConcurrentDictionary<string, ShippedAssembly> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Assembly> _loaded = new(StringComparer.Ordinal);
     private readonly Lock _loading = new();
+
+    /// <summary>Unloads the context (<see cref="AssemblyLoadContext.Unload"/>) once nothing refers to its code.</summary>
+    /// <remarks>
+    /// Its own references to the assemblies it loaded go first, and its type resolver: from the moment it is unloading, the
+    /// runtime holds the context strongly until those assemblies are collected, which they would never be while the
+    /// context refers to them.
+    /// </remarks>
+    public void UnloadWhenUnused()
+    {
+        lock (_loading)
+        {
+            _loaded.Clear();
+        }
+        TypeResolver.Forget(this);
+        Unload();
+    }
 
     /// <summary>Adds a job's manifest entries; one name may never stand for two different files.</summary>
     public void Add(IEnumerable<ShippedAssembly> entries)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using BatchPool.Codec;
 
 namespace BatchPool.Worker;
 
@@ -8,7 +9,7 @@ namespace BatchPool.Worker;
 internal static class CallInvoker
 {
     // Per delegate type: how to await what it returns, or null when it returns a plain value (most calls: no task then).
-    private static readonly ConcurrentDictionary<Type, Func<object, Task<object?>>?> Awaiters = new();
+    private static readonly ConcurrentDictionary<Type, Func<object, Task<object?>>?> Awaiters = MetadataCaches.Create<Type, Func<object, Task<object?>>?>();
 
     public static async ValueTask<object?> InvokeAsync(Delegate function, object?[] arguments)
     {

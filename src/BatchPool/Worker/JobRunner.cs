@@ -7,9 +7,12 @@ namespace BatchPool.Worker;
 /// <summary>
 /// Runs jobs in a worker: reads a job's input from storage, loads the shipped code it names, calls the function for each
 /// argument list (stopping at the first call that throws, whose exception becomes that call's outcome), and writes the
-/// outcomes back. One runner serves every job of a worker process, keeping each executor's loaded code between jobs.
+/// outcomes back. One runner serves every job of an executor in a worker process, keeping its loaded code between jobs.
 /// </summary>
-internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
+/// <param name="codec">The codec under the executor's key.</param>
+/// <param name="log">The worker's log.</param>
+/// <param name="collectibleCode">Whether shipped code is loaded so that <see cref="Unload"/> can unload it.</param>
+internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collectibleCode)
 {
     private readonly Dictionary<(string Storage, string Folder), ExecutorContext> _executors = [];
     private string? _lastLocator;
@@ -126,6 +129,23 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
         job.Function.DynamicInvoke(job.Calls[0]);
     }
 
+    /// <summary>
+    /// Starts unloading the shipped code of every executor this runner served (loaded collectible), and forgets it; the
+    /// runner serves no job after this. Unloaded for good once nothing refers to that code any more: the returned
+    /// references then no longer hold their contexts.
+    /// </summary>
+    public WeakReference[] Unload()
+    {
+        var unloading = _executors.Values.Select(context => new WeakReference(context.Code, trackResurrection: true)).ToArray();
+        foreach (var context in _executors.Values)
+        {
+            context.Code.UnloadWhenUnused();
+        }
+        _executors.Clear();
+        (_lastLocator, _lastFolder, _lastContext) = (null, null, null);
+        return unloading;
+    }
+
     private JobInput Read(ExecutorContext context, ReadOnlyMemory<byte> input)
     {
         var (manifest, payload) = JobFile.Split(input);
@@ -197,7 +217,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log)
         {
             var storage = StorageLocator.Open(locator);
             var layout = new ExecutorLayout(folder);
-            context = new ExecutorContext(storage, layout, new ShippedCodeLoadContext(storage, layout));
+            context = new ExecutorContext(storage, layout, new ShippedCodeLoadContext(storage, layout, collectibleCode));
             _executors[(locator, folder)] = context;
         }
         (_lastLocator, _lastFolder, _lastContext) = (locator, folder, context);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using BatchPool.Codec;
@@ -22,7 +24,7 @@ internal static class WorkerHost
                 }
                 // The user's code has no business with the key.
                 Environment.SetEnvironmentVariable(WorkerProtocol.SecretVariable, null);
-                var runner = new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log);
+                var runner = new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log, collectibleCode: false);
                 if (TryParseRun(arguments) is { StatusPrefix: not null } packed)
                 {
                     return await PackedJobs.RunAsync(runner, packed, log).ConfigureAwait(false);
@@ -63,8 +65,12 @@ internal static class WorkerHost
 
     /// <summary>
     /// Serves jobs on the main thread, synchronously: a fresh worker compiles no asynchronous machinery of its own before
-    /// its first answer (the job of an asynchronous function still runs to completion, blocking this thread).
+    /// its first answer (the job of an asynchronous function still runs to completion, blocking this thread). Serves one
+    /// executor after another when recycled (see <see cref="WorkerProtocol"/>).
     /// </summary>
+    /// <summary>How long a recycled worker waits at most for its last executor's code to unload.</summary>
+    private const int UnloadPatienceMs = 250;
+
     private static int Serve(string[] arguments, TextWriter log)
     {
         // Standard output carries the protocol alone: what user code prints goes to the log.
@@ -73,39 +79,37 @@ internal static class WorkerHost
         var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
         var spare = WorkerProtocol.IsSpare(arguments);
 
-        // Read the hello, then requests, on a thread of their own: the client may send the next job while this one runs,
-        // and when it goes away (it closes our input, or dies) the worker stops at once, even in the middle of a job that
-        // would run forever. A "cancel CALL" request names a job sent earlier that must not start.
-        WorkerHello? hello = null;
-        // Never disposed: the reader may still set it as the process ends.
-        var helloRead = new ManualResetEventSlim();
-        var jobs = new RequestQueue();
+        // Read hellos and requests on a thread of their own: the client may send the next job while this one runs, and
+        // when it goes away (it closes our input, or dies) the worker stops at once, even in the middle of a job that
+        // would run forever. A "cancel CALL" request names a job sent earlier that must not start; a "recycle" request
+        // ends an executor's jobs, and a hello follows it once the client has a new executor for this worker.
+        var hellos = new HandOff<WorkerHello>();
+        var jobs = new HandOff<ServeRequest>();
         // A set under a lock: a ConcurrentDictionary<string, bool>'s methods are compiled at every worker's start.
         var cancelled = new HashSet<string>(StringComparer.Ordinal);
         var reader = new Thread(() =>
         {
             try
             {
-                hello = WorkerFrames.ReadHello(requests);
-                helloRead.Set();
-                if (hello is null)
-                {
-                    // Closed before it said whom to serve (a spare nobody took): the main thread ends the process.
-                    return;
-                }
                 var words = new RequestWords();
-                while (WorkerFrames.ReadRequest(requests, words) is { } request)
+                while (WorkerFrames.ReadHello(requests) is { } hello)
                 {
-                    if (request.Arguments is [WorkerProtocol.CancelCommand, var call])
+                    hellos.Add(hello);
+                    while (WorkerFrames.ReadRequest(requests, words) is { } request)
                     {
-                        lock (cancelled)
+                        if (request.Arguments is [WorkerProtocol.CancelCommand, var call])
                         {
-                            cancelled.Add(call);
+                            lock (cancelled)
+                            {
+                                cancelled.Add(call);
+                            }
+                            continue;
                         }
-                    }
-                    else
-                    {
                         jobs.Add(request);
+                        if (request.Arguments is [WorkerProtocol.RecycleCommand])
+                        {
+                            break;
+                        }
                     }
                 }
             }
@@ -113,10 +117,7 @@ internal static class WorkerHost
             {
                 log.WriteLine($"batchpool worker: the client's requests broke off: {e.Message}");
             }
-            finally
-            {
-                helloRead.Set();
-            }
+            // Closed (a spare nobody took, or a worker done with): the process ends, whatever it runs.
             log.Flush();
             Environment.Exit(0);
         })
@@ -128,26 +129,61 @@ internal static class WorkerHost
             // Started before its executor: the time until it is taken is free, and the codec's paths compiled now are
             // compiled for every executor (under a throwaway key: the codec's code does not depend on the key). Taken
             // meanwhile, it stops: its first job is on its way.
-            new JobRunner(new PayloadCodec(RandomNumberGenerator.GetBytes(32)), log).WarmUp(executor: null, jobWaiting: () => helloRead.IsSet);
+            new JobRunner(new PayloadCodec(RandomNumberGenerator.GetBytes(32)), log, collectibleCode: false)
+                .WarmUp(executor: null, jobWaiting: () => hellos.Count > 0);
         }
-        helloRead.Wait();
-        if (hello is not { Secret.Length: > 0 } executor)
+        var process = ProcessState.Capture();
+        // A spare's first job is likely queued already: a warm-up in the executor's context would only hold it back; a
+        // recycled worker is warm.
+        var warmUp = !spare;
+        while (true)
         {
-            return WorkerProtocol.BadArguments;
+            if (hellos.Take() is not { Secret.Length: > 0 } executor)
+            {
+                return WorkerProtocol.BadArguments;
+            }
+            var unloading = ServeExecutor(executor, replies, jobs, cancelled, log, warmUp);
+            warmUp = false;
+            lock (cancelled)
+            {
+                cancelled.Clear();
+            }
+            if (Forget(unloading, process, log) is { } reason)
+            {
+                // Its next executor would meet this one's code or changes: it ends instead (the client sees it exit).
+                log.WriteLine($"batchpool worker: not serving another executor: {reason}");
+                log.Flush();
+                return 0;
+            }
+            WorkerFrames.WriteReply(replies, WorkerProtocol.Recycled, default);
+            replies.Flush();
         }
-        var runner = new JobRunner(new PayloadCodec(executor.Secret), log);
+    }
+
+    /// <summary>
+    /// Serves one executor's jobs until its <c>recycle</c> request; returns its shipped code's contexts, unloading. Not
+    /// inlined: nothing of the executor may stay referenced from the caller's frame while its code unloads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference[] ServeExecutor(WorkerHello executor, Stream replies, HandOff<ServeRequest> jobs, HashSet<string> cancelled, TextWriter log, bool warmUp)
+    {
+        var runner = new JobRunner(new PayloadCodec(executor.Secret), log, collectibleCode: true);
         // Up: the client sends jobs only to a worker that said so, so that no job waits inside one still booting while
         // other workers could run it.
         WorkerFrames.WriteReply(replies, WorkerProtocol.Ready, default);
         replies.Flush();
-        // A spare's first job is likely queued already: a warm-up in the executor's context would only hold it back.
-        if (!spare)
+        if (warmUp)
         {
             runner.WarmUp((executor.StorageLocator, executor.Folder), jobWaiting: () => jobs.Count > 0);
         }
         while (true)
         {
             var (request, input, announceStart) = jobs.Take();
+            if (request is [WorkerProtocol.RecycleCommand])
+            {
+                replies.Flush();
+                return runner.Unload();
+            }
             JobRunner.JobResult result;
             if (WorkerProtocol.CallNameOf(request) is { } call && WasCancelled(cancelled, call))
             {
@@ -177,6 +213,36 @@ internal static class WorkerHost
         }
     }
 
+    /// <summary>
+    /// Forgets a served executor: its code unloaded, the process as it was before it. Null when done; else why the
+    /// worker cannot serve another executor (a thread, timer or static event handler of its code still lives, or it
+    /// changed the process's environment or working directory).
+    /// </summary>
+    private static string? Forget(WeakReference[] unloading, ProcessState before, TextWriter log)
+    {
+        // What the executor's code may have redirected to its own writers.
+        Console.SetOut(log);
+        Console.SetError(log);
+        MetadataCaches.ForgetCollectible();
+        // Unloading completes in the collections after the last reference goes (its finalizers run in between); what the
+        // code left to finish by itself (a timer's last callback, a task's continuation) gets a moment.
+        var patience = Stopwatch.StartNew();
+        for (var attempt = 0; unloading.Any(context => context.IsAlive) && (attempt < 4 || patience.ElapsedMilliseconds < UnloadPatienceMs); attempt++)
+        {
+            if (attempt >= 4)
+            {
+                Thread.Sleep(10);
+            }
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        if (unloading.Any(context => context.IsAlive))
+        {
+            return "its shipped code could not be unloaded: something of it still runs or is referenced (a thread, a timer, a static event handler)";
+        }
+        return before.ChangesSince();
+    }
+
     private static bool WasCancelled(HashSet<string> cancelled, string call)
     {
         lock (cancelled)
@@ -185,10 +251,11 @@ internal static class WorkerHost
         }
     }
 
-    /// <summary>The jobs the reader thread hands to the main one, in order.</summary>
-    private sealed class RequestQueue
+    /// <summary>What the reader thread hands to the main one (hellos, jobs), in order.</summary>
+    private sealed class HandOff<T>
+        where T : class
     {
-        private readonly Queue<ServeRequest> _queue = new();
+        private readonly Queue<T> _queue = new();
 
         public int Count
         {
@@ -201,17 +268,17 @@ internal static class WorkerHost
             }
         }
 
-        public void Add(ServeRequest request)
+        public void Add(T item)
         {
             lock (_queue)
             {
-                _queue.Enqueue(request);
+                _queue.Enqueue(item);
                 Monitor.Pulse(_queue);
             }
         }
 
-        /// <summary>The oldest request, waiting for one if need be.</summary>
-        public ServeRequest Take()
+        /// <summary>The oldest item, waiting for one if need be.</summary>
+        public T Take()
         {
             lock (_queue)
             {

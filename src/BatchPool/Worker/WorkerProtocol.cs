@@ -9,13 +9,16 @@ namespace BatchPool.Worker;
 /// (the executor's secret, storage and folder; a spare worker, started before its executor, warms up while it waits for
 /// it), says it is up, then reads jobs (the words of a <c>run</c> command, and the input when the client sends it along)
 /// from standard input and answers each on standard output, in <see cref="WorkerFrames"/>; it exits when standard input
-/// closes.
+/// closes. A <c>recycle</c> request, after its executor's last job, makes it forget that executor (its key, and its
+/// shipped code, unloaded) and say <see cref="Recycled"/>, then wait for the next executor's hello; a worker that cannot
+/// forget its executor entirely exits instead.
 /// </summary>
 internal static class WorkerProtocol
 {
     public const string RunCommand = "run";
     public const string ServeCommand = "serve";
     public const string CancelCommand = "cancel";
+    public const string RecycleCommand = "recycle";
     public const string SecretVariable = "BATCHPOOL_SECRET";
 
     /// <summary>Exit codes of a job; 0 also covers calls that threw, whose exceptions are in the output.</summary>
@@ -33,6 +36,12 @@ internal static class WorkerProtocol
 
     /// <summary>Not an exit code: the <c>serve</c> worker's notice, once, after its hello, that it is up and takes jobs.</summary>
     public const int Ready = -2;
+
+    /// <summary>
+    /// Not an exit code: the <c>serve</c> worker's answer to <see cref="RecycleCommand"/>: it forgot its executor and
+    /// waits for another's hello.
+    /// </summary>
+    public const int Recycled = -3;
 
     /// <summary>The <c>serve</c> option of a spare worker (<see cref="ServeArguments"/>).</summary>
     public const string SpareOption = "--spare";

@@ -7,7 +7,10 @@ namespace BatchPool.Tests.Executor;
 [CollectionDefinition(nameof(SpareWorkerTests), DisableParallelization = true)]
 public sealed class SpareWorkersCollection;
 
-/// <summary>Workers started as an executor shuts down, for the next executor of the process.</summary>
+/// <summary>
+/// Workers started as an executor shuts down, for the next executor of the process (its own workers, recycled, are
+/// <see cref="RecycledWorkerTests"/>': these tests turn recycling off where it would stand in for the spares).
+/// </summary>
 [Collection(nameof(SpareWorkerTests))]
 public sealed class SpareWorkerTests
 {
@@ -15,7 +18,7 @@ public sealed class SpareWorkerTests
     public async Task The_next_executor_takes_a_spare_that_never_ran_a_job_and_runs_its_jobs_there()
     {
         SpareWorkers.CloseAll();
-        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1));
+        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { RecycleWorkers = false });
         int first;
         using (var bpe = new BatchPoolExecutor(backend: backend.Backend))
         {
@@ -78,7 +81,7 @@ public sealed class SpareWorkerTests
         await Task.Delay(500);
         Assert.Empty(SpareWorkers.WaitingIds());
 
-        await using var brief = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { SpareWorkerLifetime = TimeSpan.FromSeconds(1) });
+        await using var brief = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { SpareWorkerLifetime = TimeSpan.FromSeconds(1), RecycleWorkers = false });
         using (var bpe = new BatchPoolExecutor(backend: brief.Backend))
         {
             bpe.Submit(() => 1).Result();
@@ -98,7 +101,7 @@ public sealed class SpareWorkerTests
     public async Task An_executor_leaves_a_spare_for_each_worker_it_used_and_one_more()
     {
         SpareWorkers.CloseAll();
-        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 2));
+        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 2) { RecycleWorkers = false });
         using (var bpe = new BatchPoolExecutor(backend: backend.Backend))
         {
             // Two jobs that wait for each other need two workers.

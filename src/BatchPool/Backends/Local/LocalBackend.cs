@@ -6,7 +6,9 @@ namespace BatchPool;
 
 /// <summary>
 /// The embedded backend, and the default: each executor's jobs run in worker processes on this machine, at most
-/// <c>maxParallelJobs</c> at once. Workers stay warm between jobs of one executor; executors never share a worker.
+/// <c>maxParallelJobs</c> at once. Workers stay warm between jobs of one executor, and serve one executor at a time: as
+/// an executor shuts down, its idle workers forget it and wait for the next executor of this process
+/// (<see cref="RecycleWorkers"/>), and spare workers are started for it (<see cref="SpareWorkerLifetime"/>).
 /// </summary>
 public sealed class LocalBackend : IBatchBackend
 {
@@ -54,12 +56,22 @@ public sealed class LocalBackend : IBatchBackend
     public bool PayloadsThroughStorage { get; init; }
 
     /// <summary>
-    /// How long spare workers wait for the next executor of this process: fresh processes that never ran a job, as many as
-    /// an executor used and one more, started as it shuts down, which the next executor with the same worker program and
-    /// environment takes instead of starting its own. Unclaimed, they are closed after this long. By default 60 seconds;
-    /// <see cref="TimeSpan.Zero"/> starts none.
+    /// How long spare workers wait for the next executor of this process: an executor's own workers, recycled
+    /// (<see cref="RecycleWorkers"/>), and, for those that were not, fresh processes that never ran a job, as many as it
+    /// used and one more, started as it shuts down. The next executor with the same worker program and environment takes
+    /// them instead of starting its own. Unclaimed, they are closed after this long. By default 60 seconds;
+    /// <see cref="TimeSpan.Zero"/> keeps none.
     /// </summary>
     public TimeSpan SpareWorkerLifetime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Whether an executor's idle workers, as it shuts down, are kept for the next executor of this process (for
+    /// <see cref="SpareWorkerLifetime"/>) instead of closed: a recycled worker forgets its executor first (its key, and
+    /// the executor's shipped code, which each executor's jobs load apart and which is unloaded), and one that cannot
+    /// (a thread, timer or event handler of that code still lives; it changed the process's environment or working
+    /// directory) exits instead. True by default; false gives each executor processes no other executor's jobs ran in.
+    /// </summary>
+    public bool RecycleWorkers { get; init; } = true;
 
     /// <inheritdoc />
     public IBatchSession OpenSession(BatchSessionOptions options)
@@ -72,7 +84,7 @@ public sealed class LocalBackend : IBatchBackend
                 "leave image unset, or use a backend that runs containers.", nameof(options));
         }
         var parallel = _maxParallelJobs ?? Math.Max(1, (int)(Environment.ProcessorCount / Math.Max(1.0, options.CpusPerJob?.Cores ?? 1)));
-        var session = new LocalSession(options, Storage.Locator, parallel, carriesPayloads: !PayloadsThroughStorage, SpareWorkerLifetime);
+        var session = new LocalSession(options, Storage.Locator, parallel, carriesPayloads: !PayloadsThroughStorage, SpareWorkerLifetime, RecycleWorkers);
         lock (_sessions)
         {
             _sessions.Add(session);

@@ -49,12 +49,17 @@ internal sealed class LocalSession : IBatchSession
     private readonly List<int> _workerIds = [];
     private readonly TimeSpan _spareLifetime;
 
+    // Whether idle workers are recycled for the next executor as this one closes, and how many were.
+    private readonly bool _recycleWorkers;
+    private int _recycled;
+
     private readonly string _storageLocator;
     private readonly string _executorFolder;
 
-    public LocalSession(BatchSessionOptions options, string storageLocator, int parallelJobs, bool carriesPayloads, TimeSpan spareLifetime)
+    public LocalSession(BatchSessionOptions options, string storageLocator, int parallelJobs, bool carriesPayloads, TimeSpan spareLifetime, bool recycleWorkers)
     {
         _spareLifetime = spareLifetime;
+        _recycleWorkers = recycleWorkers && spareLifetime > TimeSpan.Zero;
         _options = options;
         _storageLocator = storageLocator;
         _executorFolder = ExecutorLayout.For(options.ExecutorName).Folder;
@@ -165,10 +170,15 @@ internal sealed class LocalSession : IBatchSession
             left.Job.ReportEnded(ShutDownBeforeStart);
         }
         _closing.Dispose();
-        // Spares for the next executor: as many workers as this one used (the next executor of a program most often does
-        // what this one did), and one more, so that executors that follow one another without a pause take spares that
-        // had two executors' time to boot.
-        SpareWorkers.Offer(_options, Math.Min(WorkerIds.Length, _parallelJobs) + 1, _spareLifetime);
+        // Workers for the next executor: as many as this one used (the next executor of a program most often does what
+        // this one did), its own, recycled (RunSlot). Short of that, spares started for it, and one more, so that
+        // executors that follow one another without a pause take spares that had two executors' time to boot. (Not
+        // when all were recycled: the offer, made on the pool, would count them after the next executor took them.)
+        var used = Math.Min(WorkerIds.Length, _parallelJobs);
+        if (Volatile.Read(ref _recycled) < used)
+        {
+            SpareWorkers.Offer(_options, used + 1, _spareLifetime);
+        }
     }
 
     /// <param name="slot">The slot's index.</param>
@@ -180,6 +190,8 @@ internal sealed class LocalSession : IBatchSession
         var pace = new SlotPace();
         var countedIdle = slot == 0;
         var unflushed = false;
+        // Whether the slot ends as the session closes, its worker idle: it may then serve the next executor.
+        var closed = false;
         try
         {
             while (true)
@@ -193,6 +205,7 @@ internal sealed class LocalSession : IBatchSession
                     }
                     if (!WaitForQueue())
                     {
+                        closed = true;
                         return;
                     }
                     if (process is null or { HasExited: true } or { KilledOnPurpose: true })
@@ -252,12 +265,19 @@ internal sealed class LocalSession : IBatchSession
                     // No job goes to a worker before it says it is up: one would wait there, while it boots, for nothing
                     // but that worker, as other workers run out of jobs (the map's end then waits for the boot).
                     var up = worker.Receive();
+                    if (up.Kind == WorkerReplyKind.Recycled)
+                    {
+                        // A recycled worker forgot its last executor; it is up once it has read this one's hello.
+                        up = worker.Receive();
+                    }
                     if (up.Kind != WorkerReplyKind.Ready)
                     {
                         // It died first (or spoke out of turn): the next job fails with how, rather than wait for a
-                        // worker that cannot start; a worker killed as the session closes fails none.
+                        // worker that cannot start; a worker killed as the session closes fails none, nor one that
+                        // could not forget its last executor (it exits then, and a new worker takes its place).
+                        var recycledOne = worker.IsRecycling;
                         worker.Kill();
-                        if (!_closing.IsCancellationRequested && TryTake(out var doomed))
+                        if (!recycledOne && !_closing.IsCancellationRequested && TryTake(out var doomed))
                         {
                             doomed.Job.ReportEnded(up.Outcome ?? new BatchJobOutcome(BatchJobState.Failed, Detail: $"the worker process {worker.Id} answered a job before it said it was up"));
                         }
@@ -357,6 +377,7 @@ internal sealed class LocalSession : IBatchSession
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
+            closed = true;
         }
         finally
         {
@@ -369,8 +390,26 @@ internal sealed class LocalSession : IBatchSession
                 unanswered.Job.ReportEnded(ShutDownBeforeStart);
             }
             Volatile.Write(ref _workers[slot], null);
-            process?.Dispose();
+            if (process is not null && !(closed && inFlight.Count == 0 && TryRecycle(process)))
+            {
+                process.Dispose();
+            }
         }
+    }
+
+    /// <summary>
+    /// Hands an idle worker to the next executor (<see cref="SpareWorkers.Keep"/>), asked to forget this one; false when it
+    /// must be closed instead (recycling is off, or it is not up and well).
+    /// </summary>
+    private bool TryRecycle(LocalWorkerProcess worker)
+    {
+        if (!_recycleWorkers || worker is not { IsReady: true, HasExited: false, KilledOnPurpose: false } || !worker.Recycle())
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _recycled);
+        SpareWorkers.Keep(worker, _spareLifetime);
+        return true;
     }
 
     /// <summary>

@@ -5,9 +5,10 @@ using BatchPool.Worker;
 namespace BatchPool.Backends.Local;
 
 /// <summary>
-/// A warm worker process (<c>BatchPool.Worker serve</c>) of one executor. Jobs are sent ahead (the worker queues them,
-/// so it never idles between jobs) and answered in order. The secret reaches it on its standard input, never in its
-/// arguments or environment, when it becomes the executor's (<see cref="Connect"/>): it may have been started before.
+/// A warm worker process (<c>BatchPool.Worker serve</c>) of one executor at a time. Jobs are sent ahead (the worker
+/// queues them, so it never idles between jobs) and answered in order. The secret reaches it on its standard input, never
+/// in its arguments or environment, when it becomes the executor's (<see cref="Connect"/>): it may have been started
+/// before, or have served an executor before and been recycled (<see cref="Recycle"/>).
 /// </summary>
 internal sealed class LocalWorkerProcess : IDisposable
 {
@@ -19,6 +20,7 @@ internal sealed class LocalWorkerProcess : IDisposable
     private readonly LogTail _log = new(LogTailLines);
     private readonly SemaphoreSlim _writing = new(1, 1);
     private volatile bool _killedOnPurpose;
+    private bool _logging;
 
     private LocalWorkerProcess(Process process, bool spare)
     {
@@ -38,11 +40,22 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// <summary>The process's id.</summary>
     public int Id => _process.Id;
 
-    /// <summary>Whether it was started as a spare, before its executor (<see cref="SpareWorkers"/>).</summary>
-    public bool IsSpare { get; }
+    /// <summary>
+    /// Whether it was there before its executor: started as a spare (<see cref="SpareWorkers"/>), or recycled.
+    /// </summary>
+    public bool IsSpare { get; private set; }
+
+    /// <summary>How it was started: its command line and environment (<see cref="StartInfo"/>).</summary>
+    public ProcessStartInfo StartedWith => _process.StartInfo;
 
     /// <summary>Whether it said it is up (<see cref="WorkerReplyKind.Ready"/>): jobs are sent only then.</summary>
     public bool IsReady { get; private set; }
+
+    /// <summary>
+    /// Whether it was asked to forget its executor (<see cref="Recycle"/>) and has not yet said it did: should it exit
+    /// first, it could not, and no job of the next executor is to blame.
+    /// </summary>
+    public bool IsRecycling { get; private set; }
 
     /// <summary>
     /// How a worker for <paramref name="options"/> is started: its command line and environment. Workers started alike are
@@ -85,14 +98,18 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// </summary>
     public void Connect(ReadOnlyMemory<byte> secret, string storageLocator, string executorFolder)
     {
-        _process.ErrorDataReceived += (_, line) =>
+        if (!_logging)
         {
-            if (line.Data is not null)
+            _logging = true;
+            _process.ErrorDataReceived += (_, line) =>
             {
-                _log.Add(line.Data);
-            }
-        };
-        _process.BeginErrorReadLine();
+                if (line.Data is not null)
+                {
+                    _log.Add(line.Data);
+                }
+            };
+            _process.BeginErrorReadLine();
+        }
         try
         {
             WorkerFrames.WriteHello(_requests, secret.Span, storageLocator, executorFolder);
@@ -114,6 +131,18 @@ internal sealed class LocalWorkerProcess : IDisposable
 
     /// <summary>Sends the requests written without a flush; false when the worker is gone.</summary>
     public bool Flush() => Write(null, default, announceStart: false, flush: true);
+
+    /// <summary>
+    /// Asks the idle worker to forget its executor (its key, its shipped code) so that another executor can take it
+    /// (<see cref="Connect"/>); it says <see cref="WorkerReplyKind.Recycled"/>, or exits if it cannot. False when it is gone.
+    /// </summary>
+    public bool Recycle()
+    {
+        IsReady = false;
+        IsRecycling = true;
+        IsSpare = true;
+        return Write([WorkerProtocol.RecycleCommand], default, announceStart: false, flush: true);
+    }
 
     /// <summary>Asks the worker not to start a job it was sent; a job already running is not stopped by this.</summary>
     public void Skip(string callName) => Write([WorkerProtocol.CancelCommand, callName], default, announceStart: false, flush: true);
@@ -150,6 +179,13 @@ internal sealed class LocalWorkerProcess : IDisposable
         {
             IsReady = true;
             return new WorkerReply(WorkerReplyKind.Ready, null);
+        }
+        if (answer.ExitCode == WorkerProtocol.Recycled)
+        {
+            IsRecycling = false;
+            // What it logged serving its last executor is not the next one's.
+            _log.Clear();
+            return new WorkerReply(WorkerReplyKind.Recycled, null);
         }
         var outcome = answer.ExitCode switch
         {
@@ -258,6 +294,9 @@ internal enum WorkerReplyKind
 {
     /// <summary>It is up, after its hello, and takes jobs.</summary>
     Ready,
+
+    /// <summary>It forgot its last executor, and waits for the next one's hello.</summary>
+    Recycled,
 
     /// <summary>It starts running the job.</summary>
     Started,

@@ -3,18 +3,19 @@ using System.Diagnostics;
 namespace BatchPool.Backends.Local;
 
 /// <summary>
-/// Worker processes started for the next executor of this process, as an executor shuts down: it then starts with
-/// workers that have booted (a fresh .NET worker costs ~65 ms of CPU before its first answer), as a forked pool's
-/// workers have. A spare never ran a job: it learns its executor's secret, storage and folder only when taken
-/// (<see cref="LocalWorkerProcess.Connect"/>), so executors still never share a worker. It is taken only by an executor
-/// that would start a worker alike (the same program, the same environment), and closed when its time is up.
+/// Workers for the next executor of this process, kept as an executor shuts down: it then starts with workers that have
+/// booted (a fresh .NET worker costs ~65 ms of CPU before its first answer), as a forked pool's workers have. They are
+/// the executor's own workers, recycled (<see cref="Keep"/>: they forgot it, its key and its code, or exit), and fresh
+/// processes started for those that were not (<see cref="Offer"/>), which never ran a job. Either learns its next
+/// executor's secret, storage and folder only when taken (<see cref="LocalWorkerProcess.Connect"/>); it is taken only by
+/// an executor that would start a worker alike (the same program, the same environment), and closed when its time is up.
 /// </summary>
 /// <remarks>
-/// Spares are started as an executor shuts down, never while its jobs run: a spare booting beside them takes a core
+/// Fresh spares are started as an executor shuts down, never while its jobs run: a spare booting beside them takes a core
 /// from them (10,000 one-call jobs on 2 cores ~15 % slower, a warm Submit-to-Result round trip ~2× slower, when spares
-/// were replaced as they were taken). An executor leaves one more than it used, so that executors that follow one
-/// another without a pause (a loop of maps) take spares started two executors earlier, booted or nearly. The spares
-/// left by a program's last executor are the cost: processes that boot and are closed unused.
+/// were replaced as they were taken). An executor that could not recycle all its workers leaves one more than it used,
+/// so that executors that follow one another without a pause take spares started two executors earlier, booted or
+/// nearly. The spares left by a program's last executor are the cost: processes that wait and are closed unused.
 /// </remarks>
 internal static class SpareWorkers
 {
@@ -109,14 +110,25 @@ internal static class SpareWorkers
             // A spare is a head start, never needed: the next executor starts its own worker and says what fails.
             return false;
         }
+        Wait(worker, lifetime);
+        return true;
+    }
+
+    /// <summary>
+    /// Keeps a worker an executor is done with, asked to forget it (<see cref="LocalWorkerProcess.Recycle"/>), for the
+    /// next executor, at most <paramref name="lifetime"/>.
+    /// </summary>
+    public static void Keep(LocalWorkerProcess recycled, TimeSpan lifetime) => Wait(recycled, lifetime);
+
+    private static void Wait(LocalWorkerProcess worker, TimeSpan lifetime)
+    {
         var deadline = Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * Stopwatch.Frequency);
         lock (Gate)
         {
-            Waiting.Add(new Spare(start, worker, deadline));
+            Waiting.Add(new Spare(worker.StartedWith, worker, deadline));
             _expiry ??= new Timer(_ => Expire(), null, Timeout.Infinite, Timeout.Infinite);
         }
         ScheduleExpiry();
-        return true;
     }
 
     /// <summary>The ids of the spares waiting now (for tests).</summary>
@@ -192,5 +204,8 @@ internal static class SpareWorkers
         return true;
     }
 
+    /// <param name="Start">How it was started (<see cref="LocalWorkerProcess.StartedWith"/>).</param>
+    /// <param name="Worker">The worker.</param>
+    /// <param name="Deadline">When it is closed unclaimed (a <see cref="Stopwatch"/> timestamp).</param>
     private sealed record Spare(ProcessStartInfo Start, LocalWorkerProcess Worker, long Deadline);
 }

@@ -12,7 +12,7 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
     private const byte Inline = 0;
     private const byte Blob = 1;
 
-    private static readonly ConcurrentDictionary<Type, Func<int, bool, Array>> Allocators = new();
+    private static readonly ConcurrentDictionary<Type, Func<int, bool, Array>> Allocators = MetadataCaches.Create<Type, Func<int, bool, Array>>();
 
     private readonly int _elementSize = type.GetElementType()!.UnsafeSize();
     private readonly Func<int, bool, Array> _allocate = Allocators.GetOrAdd(type.GetElementType()!, static t =>

@@ -7,7 +7,7 @@ namespace BatchPool.Codec;
 /// <summary>What the codec knows about the types of delegate targets (closures, <c>this</c> objects).</summary>
 internal static class ClosureTargets
 {
-    private static readonly ConcurrentDictionary<Type, FieldInfo?> Singletons = new();
+    private static readonly ConcurrentDictionary<Type, FieldInfo?> Singletons = MetadataCaches.Create<Type, FieldInfo?>();
 
     /// <summary>
     /// The static <c>&lt;&gt;9</c> field of the compiler's stateless lambda holder <c>&lt;&gt;c</c>: its instance is

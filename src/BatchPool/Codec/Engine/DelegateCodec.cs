@@ -13,7 +13,8 @@ internal sealed class DelegateCodec : ValueCodec
 
     // Delegates without state (a static method, or a lambda on the compiler's stateless singleton) are immutable and
     // equal whoever reads them: one instance each, as the compiler itself caches them. Creating one is a slow call.
-    private static readonly ConcurrentDictionary<StatelessKey, Delegate> Stateless = new();
+    private static readonly ConcurrentDictionary<StatelessKey, Delegate> Stateless =
+        MetadataCaches.Create<StatelessKey, Delegate>(static key => key.Type.IsCollectible || key.Method.IsCollectible);
 
     private const byte SingleCast = 0;
     private const byte MultiCast = 1;

@@ -7,7 +7,7 @@ namespace BatchPool.Codec;
 /// <summary>Access to the private state of <see cref="Exception"/> the codec rebuilds, and the fields of subclasses it copies.</summary>
 internal static class ExceptionFields
 {
-    private static readonly ConcurrentDictionary<Type, FieldInfo[]> Extra = new();
+    private static readonly ConcurrentDictionary<Type, FieldInfo[]> Extra = MetadataCaches.Create<Type, FieldInfo[]>();
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_message")]
     public static extern ref string? Message(Exception exception);

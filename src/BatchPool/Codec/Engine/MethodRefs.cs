@@ -10,7 +10,7 @@ namespace BatchPool.Codec;
 /// </summary>
 internal static class MethodRefs
 {
-    private static readonly ConcurrentDictionary<MethodInfo, string> Signatures = new();
+    private static readonly ConcurrentDictionary<MethodInfo, string> Signatures = MetadataCaches.Create<MethodInfo, string>();
 
     public static void Write(GraphWriter writer, MethodInfo method)
     {

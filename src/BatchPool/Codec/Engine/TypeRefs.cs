@@ -20,7 +20,7 @@ internal static class TypeRefs
     ];
 
     private static readonly Dictionary<Type, int> WellKnownIndexes = IndexesOf(WellKnown);
-    private static readonly ConcurrentDictionary<Type, Type[]> GenericArguments = new();
+    private static readonly ConcurrentDictionary<Type, Type[]> GenericArguments = MetadataCaches.Create<Type, Type[]>();
 
     private const byte Previous = 0;
     private const byte Named = 1;

@@ -18,7 +18,7 @@ internal abstract class ValueCodec
 /// <summary>Chooses the codec of a type, once per type.</summary>
 internal static class ValueCodecs
 {
-    private static readonly ConcurrentDictionary<Type, ValueCodec> Codecs = new();
+    private static readonly ConcurrentDictionary<Type, ValueCodec> Codecs = MetadataCaches.Create<Type, ValueCodec>();
 
     /// <summary>
     /// True for framework types written by what describes them (a culture's name, a regular expression's pattern) rather
