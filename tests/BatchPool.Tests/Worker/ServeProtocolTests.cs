@@ -5,7 +5,10 @@ using BatchPool.Backends.Local;
 
 namespace BatchPool.Tests.Worker;
 
-/// <summary>The serve protocol's opening, against real worker processes: the hello, and the notice that the worker is up.</summary>
+/// <summary>
+/// The serve protocol's opening and recycling, against real worker processes: the hello, the notice that the worker is up,
+/// and its answer to a recycle request.
+/// </summary>
 public sealed class ServeProtocolTests
 {
     private static BatchSessionOptions Options() => new("serve-protocol-test", WorkerDistribution.Locate(), RandomNumberGenerator.GetBytes(32));
@@ -28,6 +31,27 @@ public sealed class ServeProtocolTests
         worker.Connect(options.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test/");
         var reply = worker.Receive();
         Assert.Equal(WorkerReplyKind.Ready, reply.Kind);
+        Assert.True(worker.IsReady);
+    }
+
+    [Fact]
+    public void A_recycled_worker_says_so_and_is_up_again_after_the_next_executors_hello()
+    {
+        var options = Options();
+        using var worker = LocalWorkerProcess.Start(LocalWorkerProcess.StartInfo(options, spare: false));
+        worker.Connect(options.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test/");
+        Assert.Equal(WorkerReplyKind.Ready, worker.Receive().Kind);
+
+        Assert.True(worker.Recycle());
+        Assert.False(worker.IsReady);
+        Assert.True(worker.IsRecycling);
+        Assert.True(worker.IsSpare);
+        Assert.Equal(WorkerReplyKind.Recycled, worker.Receive().Kind);
+        Assert.False(worker.IsRecycling);
+
+        var next = Options();
+        worker.Connect(next.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test-next/");
+        Assert.Equal(WorkerReplyKind.Ready, worker.Receive().Kind);
         Assert.True(worker.IsReady);
     }
 
