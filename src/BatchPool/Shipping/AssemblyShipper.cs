@@ -50,9 +50,7 @@ internal sealed class AssemblyShipper(IBatchStorage storage, ExecutorLayout layo
         // Content-addressed: a blob already there (from an earlier run that kept its folder) is the same bytes.
         if (!await storage.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
         {
-            // Read synchronously: a local file, and .NET's asynchronous file reads run the same blocking read on the thread
-            // pool after a first use that costs a fresh client ~10 ms of CPU.
-            await storage.WriteAsync(key, File.ReadAllBytes(path), cancellationToken).ConfigureAwait(false);
+            await storage.WriteFileAsync(key, path, cancellationToken).ConfigureAwait(false);
         }
     }
 

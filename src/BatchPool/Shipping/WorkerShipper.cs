@@ -16,7 +16,7 @@ internal static class WorkerShipper
         foreach (var file in FilesOf(worker))
         {
             var key = layout.WorkerFileOf(Path.GetFileName(file));
-            await storage.WriteAsync(key, await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await storage.WriteFileAsync(key, file, cancellationToken).ConfigureAwait(false);
         }
         return layout.WorkerFileOf(WorkerDistribution.EntryAssemblyName);
     }

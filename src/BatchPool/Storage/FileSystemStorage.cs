@@ -41,6 +41,22 @@ public sealed class FileSystemStorage : IBatchStorage
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Copied by the kernel (<see cref="File.Copy(string, string)"/>: a clone where the file system can, else a copy
+    /// without the bytes passing through this process), beside the blob and renamed into place.
+    /// </remarks>
+    public ValueTask WriteFileAsync(string key, string path, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var blob = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+        var temporary = TemporaryBeside(blob);
+        File.Copy(path, temporary);
+        File.Move(temporary, blob, overwrite: true);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>
     /// The file URI of a folder, ending in a slash. A Unix path of letters, digits and <c>/._-~</c> alone is its own URI
     /// path; anything else is escaped by <see cref="Uri"/> (whose first use costs a new executor several milliseconds).
@@ -107,14 +123,18 @@ public sealed class FileSystemStorage : IBatchStorage
     /// <summary>Writes a file beside, then renames it into place: a reader polling for it never sees half of it.</summary>
     internal static void WriteFileAtomically(string path, ReadOnlySpan<byte> data)
     {
-        // A random name (Random.Shared, not a Guid: formatting one compiles vectorized code in a fresh process).
-        var temporary = path + "." + Random.Shared.Next().ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
+        var temporary = TemporaryBeside(path);
         using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
         {
             stream.Write(data);
         }
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>A new name beside <paramref name="path"/> to write it under before renaming it into place.</summary>
+    // A random name (Random.Shared, not a Guid: formatting one compiles vectorized code in a fresh process).
+    private static string TemporaryBeside(string path) =>
+        path + "." + Random.Shared.Next().ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
 
     /// <inheritdoc />
     public ValueTask<byte[]?> ReadAsync(string key, CancellationToken cancellationToken = default)

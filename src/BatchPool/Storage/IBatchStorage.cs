@@ -22,6 +22,17 @@ public interface IBatchStorage
     /// <param name="cancellationToken">Cancels the write.</param>
     ValueTask WriteAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 
+    /// <summary>Writes the local file at <paramref name="path"/> under <paramref name="key"/>, replacing any blob already there.</summary>
+    /// <param name="key">The blob's key.</param>
+    /// <param name="path">The file to store.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <remarks>
+    /// By default, the file's bytes read and written with <see cref="WriteAsync"/>; a store that can do better (a folder
+    /// copies the file in the kernel, a bucket streams it) overrides this.
+    /// </remarks>
+    ValueTask WriteFileAsync(string key, string path, CancellationToken cancellationToken = default) =>
+        WriteAsync(key, File.ReadAllBytes(path), cancellationToken);
+
     /// <summary>Reads the blob under <paramref name="key"/>, or returns null when there is none.</summary>
     /// <param name="key">The blob's key.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -56,6 +56,9 @@ internal sealed class LocalSession : IBatchSession
     private readonly string _storageLocator;
     private readonly string _executorFolder;
 
+    // How this session's workers start (the same for each).
+    private readonly ProcessStartInfo _startInfo;
+
     public LocalSession(BatchSessionOptions options, string storageLocator, int parallelJobs, bool carriesPayloads, TimeSpan spareLifetime, bool recycleWorkers)
     {
         _spareLifetime = spareLifetime;
@@ -63,6 +66,7 @@ internal sealed class LocalSession : IBatchSession
         _options = options;
         _storageLocator = storageLocator;
         _executorFolder = ExecutorLayout.For(options.ExecutorName).Folder;
+        _startInfo = LocalWorkerProcess.StartInfo(options, spare: false);
         _parallelJobs = parallelJobs;
         CarriesPayloads = carriesPayloads;
         // The first slot's worker counts as idle from the start: it is the one to take the first job while it boots.
@@ -230,8 +234,9 @@ internal sealed class LocalSession : IBatchSession
                             Pause(1);
                             continue;
                         }
-                        // Nor while the workers at work will have emptied the queue sooner than a new one could start.
-                        if (!_growth.WorthStarting(queued, LiveWorkers(), Stopwatch.GetTimestamp()))
+                        // Nor while the workers at work will have emptied the queue sooner than a new one could start,
+                        // unless one waits, started or recycled: taking it costs no start.
+                        if (!SpareWorkers.AnyWaiting(_startInfo) && !_growth.WorthStarting(queued, LiveWorkers(), Stopwatch.GetTimestamp()))
                         {
                             Pause(5);
                             continue;
@@ -421,8 +426,7 @@ internal sealed class LocalSession : IBatchSession
         try
         {
             failure = null;
-            var start = LocalWorkerProcess.StartInfo(_options, spare: false);
-            var process = SpareWorkers.TryTake(start) ?? LocalWorkerProcess.Start(start);
+            var process = SpareWorkers.TryTake(_startInfo) ?? LocalWorkerProcess.Start(_startInfo);
             lock (_workerIds)
             {
                 _workerIds.Add(process.Id);

@@ -53,6 +53,22 @@ internal static class SpareWorkers
         return taken;
     }
 
+    /// <summary>Whether a spare started like <paramref name="wanted"/> waits: taking it costs no start.</summary>
+    public static bool AnyWaiting(ProcessStartInfo wanted)
+    {
+        lock (Gate)
+        {
+            foreach (var spare in Waiting)
+            {
+                if (Alike(spare.Start, wanted))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// Starts spares for <paramref name="options"/>' workers, so that <paramref name="count"/> of them wait, each for at
     /// most <paramref name="lifetime"/>: on the pool, as starting processes takes the caller milliseconds.
