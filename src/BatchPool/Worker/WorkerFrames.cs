@@ -18,26 +18,32 @@ internal static class WorkerFrames
     private const int MaxFrame = int.MaxValue - 64;
 
     /// <summary>
-    /// Writes the hello that makes a started worker an executor's: the secret, then the executor's storage and folder.
-    /// Once per process, before any request; a spare worker (<see cref="WorkerProtocol.SpareOption"/>) waits for it.
+    /// Writes the hello that makes a started worker an executor's: the secret, then the executor's storage and folder, and
+    /// whether the worker may serve another executor after it (<see cref="WorkerProtocol.RecycleCommand"/>). Before any
+    /// request, and again after each recycle; a spare worker (<see cref="WorkerProtocol.SpareOption"/>) waits for it.
     /// </summary>
-    public static void WriteHello(Stream stream, ReadOnlySpan<byte> secret, string storageLocator, string folder)
+    public static void WriteHello(Stream stream, ReadOnlySpan<byte> secret, string storageLocator, string folder, bool recyclable)
     {
         WriteBlock(stream, secret);
         WriteBlock(stream, Encoding.UTF8.GetBytes(storageLocator));
         WriteBlock(stream, Encoding.UTF8.GetBytes(folder));
+        WriteBlock(stream, [recyclable ? RecyclableFlag : (byte)0]);
         stream.Flush();
     }
 
     /// <summary>Reads the hello (<see cref="WriteHello"/>), or null when the stream ends first.</summary>
     public static WorkerHello? ReadHello(Stream stream)
     {
-        if (ReadBlock(stream) is not { } secret || ReadBlock(stream) is not { } locator || ReadBlock(stream) is not { } folder)
+        if (ReadBlock(stream) is not { } secret || ReadBlock(stream) is not { } locator || ReadBlock(stream) is not { } folder
+            || ReadBlock(stream) is not [var flags])
         {
             return null;
         }
-        return new WorkerHello(secret, Encoding.UTF8.GetString(locator), Encoding.UTF8.GetString(folder));
+        return new WorkerHello(secret, Encoding.UTF8.GetString(locator), Encoding.UTF8.GetString(folder), (flags & RecyclableFlag) != 0);
     }
+
+    /// <summary>A hello's flag: the executor's code is loaded so that it can be unloaded, for the next executor.</summary>
+    private const byte RecyclableFlag = 1;
 
     private static void WriteBlock(Stream stream, ReadOnlySpan<byte> block)
     {
@@ -227,5 +233,8 @@ internal sealed record ServeRequest(string[] Arguments, byte[] Input, bool Annou
 /// <summary>One reply of the <c>serve</c> protocol (a class for the same reason as <see cref="ServeRequest"/>).</summary>
 internal sealed record ReplyFrame(int ExitCode, byte[] Output);
 
-/// <summary>What a worker learns from its client before its first job: the executor's secret, storage and folder.</summary>
-internal sealed record WorkerHello(byte[] Secret, string StorageLocator, string Folder);
+/// <summary>
+/// What a worker learns from its client before an executor's first job: the executor's secret, storage and folder, and
+/// whether it may serve another executor afterwards (its code is then loaded so that it can be unloaded).
+/// </summary>
+internal sealed record WorkerHello(byte[] Secret, string StorageLocator, string Folder, bool Recyclable);

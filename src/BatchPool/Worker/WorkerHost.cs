@@ -161,13 +161,16 @@ internal static class WorkerHost
     }
 
     /// <summary>
-    /// Serves one executor's jobs until its <c>recycle</c> request; returns its shipped code's contexts, unloading. Not
-    /// inlined: nothing of the executor may stay referenced from the caller's frame while its code unloads.
+    /// Serves one executor's jobs until its <c>recycle</c> request; returns its shipped code's contexts, unloading (null
+    /// when its hello said its code is there for good). Not inlined: nothing of the executor may stay referenced from the
+    /// caller's frame while its code unloads.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference[] ServeExecutor(WorkerHello executor, Stream replies, HandOff<ServeRequest> jobs, HashSet<string> cancelled, TextWriter log, bool warmUp)
+    private static WeakReference[]? ServeExecutor(WorkerHello executor, Stream replies, HandOff<ServeRequest> jobs, HashSet<string> cancelled, TextWriter log, bool warmUp)
     {
-        var runner = new JobRunner(new PayloadCodec(executor.Secret), log, collectibleCode: true);
+        // Loaded to be unloaded only when the worker may serve another executor: with recycling off, an executor's code
+        // loads as it always did, clear of the runtime's rules for collectible code.
+        var runner = new JobRunner(new PayloadCodec(executor.Secret), log, collectibleCode: executor.Recyclable);
         // Up: the client sends jobs only to a worker that said so, so that no job waits inside one still booting while
         // other workers could run it.
         WorkerFrames.WriteReply(replies, WorkerProtocol.Ready, default);
@@ -182,7 +185,7 @@ internal static class WorkerHost
             if (request is [WorkerProtocol.RecycleCommand])
             {
                 replies.Flush();
-                return runner.Unload();
+                return executor.Recyclable ? runner.Unload() : null;
             }
             JobRunner.JobResult result;
             if (WorkerProtocol.CallNameOf(request) is { } call && WasCancelled(cancelled, call))
@@ -218,8 +221,12 @@ internal static class WorkerHost
     /// worker cannot serve another executor (a thread, timer or static event handler of its code still lives, or it
     /// changed the process's environment or working directory).
     /// </summary>
-    private static string? Forget(WeakReference[] unloading, ProcessState before, TextWriter log)
+    private static string? Forget(WeakReference[]? unloading, ProcessState before, TextWriter log)
     {
+        if (unloading is null)
+        {
+            return "its executor's code was loaded for good (its hello did not ask for a worker to recycle)";
+        }
         // What the executor's code may have redirected to its own writers.
         Console.SetOut(log);
         Console.SetError(log);

@@ -28,7 +28,7 @@ public sealed class ServeProtocolTests
             Thread.Sleep(300);
             Assert.False(worker.HasExited);
         }
-        worker.Connect(options.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test/");
+        worker.Connect(options.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test/", recyclable: false);
         var reply = worker.Receive();
         Assert.Equal(WorkerReplyKind.Ready, reply.Kind);
         Assert.True(worker.IsReady);
@@ -39,7 +39,7 @@ public sealed class ServeProtocolTests
     {
         var options = Options();
         using var worker = LocalWorkerProcess.Start(LocalWorkerProcess.StartInfo(options, spare: false));
-        worker.Connect(options.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test/");
+        worker.Connect(options.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test/", recyclable: true);
         Assert.Equal(WorkerReplyKind.Ready, worker.Receive().Kind);
 
         Assert.True(worker.Recycle());
@@ -50,9 +50,23 @@ public sealed class ServeProtocolTests
         Assert.False(worker.IsRecycling);
 
         var next = Options();
-        worker.Connect(next.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test-next/");
+        worker.Connect(next.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test-next/", recyclable: true);
         Assert.Equal(WorkerReplyKind.Ready, worker.Receive().Kind);
         Assert.True(worker.IsReady);
+    }
+
+    [Fact]
+    public void A_worker_whose_hello_did_not_ask_for_recycling_exits_when_asked_to_recycle()
+    {
+        var options = Options();
+        using var worker = LocalWorkerProcess.Start(LocalWorkerProcess.StartInfo(options, spare: false));
+        worker.Connect(options.Secret, Path.GetTempPath(), "batch-pool-executor/serve-protocol-test/", recyclable: false);
+        Assert.Equal(WorkerReplyKind.Ready, worker.Receive().Kind);
+
+        Assert.True(worker.Recycle());
+        var reply = worker.Receive();
+        Assert.Equal(WorkerReplyKind.Died, reply.Kind);
+        Assert.Contains("loaded for good", reply.Outcome!.LogTail, StringComparison.Ordinal);
     }
 
     [Fact]

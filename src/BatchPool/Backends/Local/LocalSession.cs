@@ -189,7 +189,7 @@ internal sealed class LocalSession : IBatchSession
     /// <param name="process">The worker started for the slot, not yet connected; or null.</param>
     private void RunSlot(int slot, LocalWorkerProcess? process)
     {
-        process?.Connect(_options.Secret, _storageLocator, _executorFolder);
+        process?.Connect(_options.Secret, _storageLocator, _executorFolder, _recycleWorkers);
         var inFlight = new Queue<QueuedJob>();
         var pace = new SlotPace();
         var countedIdle = slot == 0;
@@ -433,7 +433,7 @@ internal sealed class LocalSession : IBatchSession
             }
             if (connect)
             {
-                process.Connect(_options.Secret, _storageLocator, _executorFolder);
+                process.Connect(_options.Secret, _storageLocator, _executorFolder, _recycleWorkers);
             }
             return process;
         }

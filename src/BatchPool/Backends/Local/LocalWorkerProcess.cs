@@ -96,7 +96,11 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// the first job is sent. Apart from <see cref="Start"/> because the first use of the pipes costs a fresh client
     /// milliseconds the process's start should not wait for, and a spare is started before its executor exists.
     /// </summary>
-    public void Connect(ReadOnlyMemory<byte> secret, string storageLocator, string executorFolder)
+    /// <param name="secret">The executor's key.</param>
+    /// <param name="storageLocator">The executor's storage.</param>
+    /// <param name="executorFolder">The executor's folder in it.</param>
+    /// <param name="recyclable">Whether the worker may serve another executor afterwards (<see cref="Recycle"/>).</param>
+    public void Connect(ReadOnlyMemory<byte> secret, string storageLocator, string executorFolder, bool recyclable)
     {
         if (!_logging)
         {
@@ -112,7 +116,7 @@ internal sealed class LocalWorkerProcess : IDisposable
         }
         try
         {
-            WorkerFrames.WriteHello(_requests, secret.Span, storageLocator, executorFolder);
+            WorkerFrames.WriteHello(_requests, secret.Span, storageLocator, executorFolder, recyclable);
         }
         catch (IOException)
         {
