@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BatchPool.Backends;
+using BatchPool.Backends.Local;
 
 namespace BatchPool.Tests.Executor;
 
@@ -18,6 +19,33 @@ public sealed class LocalBackendTests
         Assert.DoesNotContain(-1, workers);
         Assert.Equal(3, workers.Distinct().Count());
         Assert.Contains(lone, workers);
+    }
+
+    [Theory]
+    [InlineData("/tmp/port", true)]
+    [InlineData("/tmp/port,connect", true)]
+    [InlineData("/tmp/port,connect,nosuspend", false)]
+    [InlineData("/tmp/a,nosuspend;/tmp/b", true)]
+    [InlineData("/tmp/a,listen,nosuspend; /tmp/b,NoSuspend", false)]
+    public void A_diagnostic_port_holds_a_process_at_its_start_unless_it_says_nosuspend(string ports, bool suspends) =>
+        Assert.Equal(suspends, LocalWorkerProcess.SuspendsAtStart(ports));
+
+    [Fact]
+    public async Task Workers_do_not_inherit_a_diagnostic_port_that_would_hold_them_at_their_start()
+    {
+        // As dotnet-trace sets it for the program it launches: a port no tool will ever resume the workers from.
+        Environment.SetEnvironmentVariable("DOTNET_DiagnosticPorts", Path.Combine(Path.GetTempPath(), "batchpool-no-such-tool.sock") + ",connect,suspend");
+        try
+        {
+            await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { SpareWorkerLifetime = TimeSpan.Zero });
+            // Not waiting for its job on exit: held at its start, the worker would never end it.
+            using var bpe = new BatchPoolExecutor(backend: backend.Backend, waitOnExit: false);
+            Assert.Null(bpe.Submit(() => Environment.GetEnvironmentVariable("DOTNET_DiagnosticPorts")).Result(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOTNET_DiagnosticPorts", null);
+        }
     }
 
     [Fact]

@@ -13,6 +13,8 @@ namespace BatchPool.Backends.Local;
 internal sealed class LocalWorkerProcess : IDisposable
 {
     private const int LogTailLines = 40;
+    private const string DiagnosticPortsVariable = "DOTNET_DiagnosticPorts";
+    private const string DefaultPortSuspendVariable = "DOTNET_DefaultDiagnosticPortSuspend";
 
     private readonly Process _process;
     private readonly Stream _requests;
@@ -76,11 +78,37 @@ internal sealed class LocalWorkerProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
         start.Environment.Remove(WorkerProtocol.SecretVariable);
+        // A diagnostic port inherited from a tool that launched the client (dotnet-trace, dotnet-monitor) suspends each
+        // process at its start until the tool resumes it: the tool knows nothing of the workers, which would wait forever.
+        if (start.Environment.TryGetValue(DiagnosticPortsVariable, out var ports) && ports is not null && SuspendsAtStart(ports))
+        {
+            start.Environment.Remove(DiagnosticPortsVariable);
+        }
+        if (start.Environment.TryGetValue(DefaultPortSuspendVariable, out var suspend) && suspend is not (null or "0"))
+        {
+            start.Environment.Remove(DefaultPortSuspendVariable);
+        }
         foreach (var (name, value) in options.Environment)
         {
             start.Environment[name] = value;
         }
         return start;
+    }
+
+    /// <summary>
+    /// Whether a <c>DOTNET_DiagnosticPorts</c> value (ports separated by <c>;</c>, each an address and options separated
+    /// by <c>,</c>) makes a process wait at its start: a port suspends it unless it says <c>nosuspend</c>.
+    /// </summary>
+    internal static bool SuspendsAtStart(string diagnosticPorts)
+    {
+        foreach (var port in diagnosticPorts.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!port.Split(',', StringSplitOptions.TrimEntries).Skip(1).Contains("nosuspend", StringComparer.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Starts a worker process; <see cref="Connect"/> must follow before any job is sent.</summary>
