@@ -63,14 +63,14 @@ internal static class WorkerHost
         return log;
     }
 
+    /// <summary>How long a recycled worker waits at most for its last executor's code to unload.</summary>
+    private const int UnloadPatienceMs = 250;
+
     /// <summary>
     /// Serves jobs on the main thread, synchronously: a fresh worker compiles no asynchronous machinery of its own before
     /// its first answer (the job of an asynchronous function still runs to completion, blocking this thread). Serves one
     /// executor after another when recycled (see <see cref="WorkerProtocol"/>).
     /// </summary>
-    /// <summary>How long a recycled worker waits at most for its last executor's code to unload.</summary>
-    private const int UnloadPatienceMs = 250;
-
     private static int Serve(string[] arguments, TextWriter log)
     {
         // Standard output carries the protocol alone: what user code prints goes to the log.
@@ -132,7 +132,7 @@ internal static class WorkerHost
             new JobRunner(new PayloadCodec(RandomNumberGenerator.GetBytes(32)), log, collectibleCode: false)
                 .WarmUp(executor: null, jobWaiting: () => hellos.Count > 0);
         }
-        var process = ProcessState.Capture();
+        var atStart = ProcessState.Capture();
         // A spare's first job is likely queued already: a warm-up in the executor's context would only hold it back; a
         // recycled worker is warm.
         var warmUp = !spare;
@@ -148,7 +148,7 @@ internal static class WorkerHost
             {
                 cancelled.Clear();
             }
-            if (Forget(unloading, process, log) is { } reason)
+            if (Forget(unloading, atStart, log) is { } reason)
             {
                 // Its next executor would meet this one's code or changes: it ends instead (the client sees it exit).
                 log.WriteLine($"batchpool worker: not serving another executor: {reason}");

@@ -10,11 +10,13 @@ namespace BatchPool.Tests.Executor;
 [Collection(nameof(SpareWorkerTests))]
 public sealed class RecycledWorkerTests
 {
-    [Fact]
-    public async Task The_next_executor_runs_in_the_recycled_worker_and_meets_none_of_the_last_ones_statics()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_next_executor_runs_in_the_recycled_worker_and_meets_none_of_the_last_ones_statics(bool payloadsThroughStorage)
     {
         SpareWorkers.CloseAll();
-        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1));
+        await using var backend = new TestBackend(root => new LocalBackend(root, maxParallelJobs: 1) { PayloadsThroughStorage = payloadsThroughStorage });
         int first;
         using (var bpe = new BatchPoolExecutor(backend: backend.Backend))
         {

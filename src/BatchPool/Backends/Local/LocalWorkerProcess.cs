@@ -120,9 +120,10 @@ internal sealed class LocalWorkerProcess : IDisposable
     }
 
     /// <summary>
-    /// Collects the worker's log and makes it the executor's: its secret, storage and folder. Once per process, before
-    /// the first job is sent. Apart from <see cref="Start"/> because the first use of the pipes costs a fresh client
-    /// milliseconds the process's start should not wait for, and a spare is started before its executor exists.
+    /// Makes the worker the executor's (its secret, storage and folder) and, the first time, collects its log. Once per
+    /// executor, before its first job is sent: after the start, or after <see cref="Recycle"/>. Apart from
+    /// <see cref="Start"/> because the first use of the pipes costs a fresh client milliseconds the process's start should
+    /// not wait for, and a spare is started before its executor exists.
     /// </summary>
     /// <param name="secret">The executor's key.</param>
     /// <param name="storageLocator">The executor's storage.</param>
@@ -180,8 +181,9 @@ internal sealed class LocalWorkerProcess : IDisposable
     public void Skip(string callName) => Write([WorkerProtocol.CancelCommand, callName], default, announceStart: false, flush: true);
 
     /// <summary>
-    /// The next word from the worker: that it is up (once, first), or about the oldest job sent and not yet answered: that
-    /// it starts, or how it ended; or that the worker died (the outcome then says how). Never throws.
+    /// The next word from the worker: that it forgot its last executor (after <see cref="Recycle"/>), that it is up (after
+    /// each hello), or about the oldest job sent and not yet answered: that it starts, or how it ended; or that the worker
+    /// died (the outcome then says how). Never throws.
     /// </summary>
     /// <remarks>
     /// Blocking, on its slot's own thread: an answer then wakes the thread that waits for it, where an asynchronous read

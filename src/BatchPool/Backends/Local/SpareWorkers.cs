@@ -126,17 +126,15 @@ internal static class SpareWorkers
             // A spare is a head start, never needed: the next executor starts its own worker and says what fails.
             return false;
         }
-        Wait(worker, lifetime);
+        Keep(worker, lifetime);
         return true;
     }
 
     /// <summary>
-    /// Keeps a worker an executor is done with, asked to forget it (<see cref="LocalWorkerProcess.Recycle"/>), for the
-    /// next executor, at most <paramref name="lifetime"/>.
+    /// Keeps a worker for the next executor, at most <paramref name="lifetime"/>: a spare just started, or a worker an
+    /// executor is done with, asked to forget it (<see cref="LocalWorkerProcess.Recycle"/>).
     /// </summary>
-    public static void Keep(LocalWorkerProcess recycled, TimeSpan lifetime) => Wait(recycled, lifetime);
-
-    private static void Wait(LocalWorkerProcess worker, TimeSpan lifetime)
+    public static void Keep(LocalWorkerProcess worker, TimeSpan lifetime)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * Stopwatch.Frequency);
         lock (Gate)
