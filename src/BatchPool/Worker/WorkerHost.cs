@@ -132,7 +132,8 @@ internal static class WorkerHost
             new JobRunner(new PayloadCodec(RandomNumberGenerator.GetBytes(32)), log, collectibleCode: false)
                 .WarmUp(executor: null, jobWaiting: () => hellos.Count > 0);
         }
-        var atStart = ProcessState.Capture();
+        // What the next executor must find as the first found it; captured only for a worker that may serve another.
+        ProcessState? atStart = null;
         // A spare's first job is likely queued already: a warm-up in the executor's context would only hold it back; a
         // recycled worker is warm.
         var warmUp = !spare;
@@ -142,6 +143,8 @@ internal static class WorkerHost
             {
                 return WorkerProtocol.BadArguments;
             }
+            // Before the first executor's code runs (a worker whose first executor was not recyclable serves no other).
+            atStart ??= executor.Recyclable ? ProcessState.Capture() : null;
             var unloading = ServeExecutor(executor, replies, jobs, cancelled, log, warmUp);
             warmUp = false;
             lock (cancelled)
@@ -221,9 +224,9 @@ internal static class WorkerHost
     /// worker cannot serve another executor (a thread, timer or static event handler of its code still lives, or it
     /// changed the process's environment or working directory).
     /// </summary>
-    private static string? Forget(WeakReference[]? unloading, ProcessState before, TextWriter log)
+    private static string? Forget(WeakReference[]? unloading, ProcessState? before, TextWriter log)
     {
-        if (unloading is null)
+        if (unloading is null || before is null)
         {
             return "its executor's code was loaded for good (its hello did not ask for a worker to recycle)";
         }

@@ -236,7 +236,7 @@ internal sealed class LocalSession : IBatchSession
                         }
                         // Nor while the workers at work will have emptied the queue sooner than a new one could start,
                         // unless one waits, started or recycled: taking it costs no start.
-                        if (!SpareWorkers.AnyWaiting(_startInfo) && !_growth.WorthStarting(queued, LiveWorkers(), Stopwatch.GetTimestamp()))
+                        if (!_growth.WorthStarting(queued, LiveWorkers(), Stopwatch.GetTimestamp()) && !SpareWorkers.AnyWaiting(_startInfo))
                         {
                             Pause(5);
                             continue;
