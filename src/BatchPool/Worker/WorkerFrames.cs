@@ -10,7 +10,8 @@ namespace BatchPool.Worker;
 /// worker is up), then requests <c>[u8 flags][len][run arguments, UTF-8, tab-separated][len][input]</c>, each answered by
 /// <c>[i32 exit code][len][output]</c>, preceded by a start notice <c>[-1][0]</c> when the request's flag asked for one
 /// (the client sent the job while another was in flight, so it cannot know when it starts). An empty input means "read
-/// it from storage", an empty output "written to storage (or not at all)".
+/// it from storage", an empty output "written to storage (or not at all)". The worker's output starts with a preamble
+/// (<see cref="WritePreamble"/>): what a process printed before it is not the protocol's.
 /// </summary>
 internal static class WorkerFrames
 {
@@ -131,6 +132,57 @@ internal static class WorkerFrames
         stream.Write(output);
     }
 
+    /// <summary>
+    /// The first bytes of a <c>serve</c> worker's output. A NUL byte first: text printed before it (a startup hook writing
+    /// to standard output before the worker moves its replies, see <see cref="ProtocolOutput"/>) has none, so a reader
+    /// that has matched part of the preamble and meets a mismatch only has to look whether that byte starts it again.
+    /// </summary>
+    private static ReadOnlySpan<byte> Preamble => "\0BatchPool serve 1\n"u8;
+
+    /// <summary>What the client skips at most before the preamble: a process that prints more is not a worker.</summary>
+    internal const int MaxBeforePreamble = 1 << 20;
+
+    /// <summary>Writes the preamble; the caller flushes (it leaves with the first reply).</summary>
+    public static void WritePreamble(Stream stream) => stream.Write(Preamble);
+
+    /// <summary>
+    /// Reads up to the end of the preamble and returns what came before it (usually nothing), or null when the stream
+    /// ended first (the worker died).
+    /// </summary>
+    /// <exception cref="InvalidDataException">More than <see cref="MaxBeforePreamble"/> bytes came before it.</exception>
+    public static byte[]? ReadPreamble(Stream stream)
+    {
+        var preamble = Preamble;
+        var before = new MemoryStream();
+        var matched = 0;
+        while (matched < preamble.Length)
+        {
+            var next = stream.ReadByte();
+            if (next < 0)
+            {
+                return null;
+            }
+            if (next == preamble[matched])
+            {
+                matched++;
+                continue;
+            }
+            // The preamble's first byte occurs nowhere else in it: the bytes matched so far were text, and this byte
+            // either starts the preamble again or is text too.
+            before.Write(preamble[..matched]);
+            matched = next == preamble[0] ? 1 : 0;
+            if (matched == 0)
+            {
+                before.WriteByte((byte)next);
+            }
+            if (before.Length > MaxBeforePreamble)
+            {
+                throw new InvalidDataException($"its output did not start with the protocol's preamble within {MaxBeforePreamble} bytes");
+            }
+        }
+        return before.ToArray();
+    }
+
     /// <summary>Reads one reply, or null when the stream ended (the worker died).</summary>
     /// <param name="stream">The worker's standard output.</param>
     public static ReplyFrame? ReadReply(Stream stream)
@@ -140,7 +192,13 @@ internal static class WorkerFrames
         {
             return null;
         }
+        var exitCode = BinaryPrimitives.ReadInt32LittleEndian(header);
         var length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        // Notices are negative, exit codes a process's; anything else is not a reply (and its length no length).
+        if (exitCode is < WorkerProtocol.Recycled or > 255)
+        {
+            throw new InvalidDataException($"a reply's header starts with {exitCode}, which is neither an exit code nor a notice");
+        }
         if (length > MaxFrame)
         {
             throw new InvalidDataException($"a worker announced an output of {length} bytes");
@@ -150,7 +208,7 @@ internal static class WorkerFrames
         {
             return null;
         }
-        return new ReplyFrame(BinaryPrimitives.ReadInt32LittleEndian(header), output);
+        return new ReplyFrame(exitCode, output);
     }
 
     private static byte[]? ReadBlock(Stream stream)

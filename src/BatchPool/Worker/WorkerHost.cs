@@ -73,9 +73,11 @@ internal static class WorkerHost
     /// </summary>
     private static int Serve(string[] arguments, TextWriter log)
     {
-        // Standard output carries the protocol alone: what user code prints goes to the log.
-        var replies = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        // The replies have a stream of their own: what user code prints goes to the log.
+        var replies = new BufferedStream(ProtocolOutput.Open(), 1 << 16);
         Console.SetOut(log);
+        // Leaves with the first reply.
+        WorkerFrames.WritePreamble(replies);
         var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
         var spare = WorkerProtocol.IsSpare(arguments);
 

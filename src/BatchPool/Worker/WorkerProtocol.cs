@@ -39,7 +39,7 @@ internal static class WorkerProtocol
 
     /// <summary>
     /// Not an exit code: the <c>serve</c> worker's answer to <see cref="RecycleCommand"/>: it forgot its executor and
-    /// waits for another's hello.
+    /// waits for another's hello. The lowest notice: a reply below it is not one (<see cref="WorkerFrames.ReadReply"/>).
     /// </summary>
     public const int Recycled = -3;
 

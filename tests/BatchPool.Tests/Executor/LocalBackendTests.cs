@@ -171,6 +171,26 @@ public sealed class LocalBackendTests
         }
     }
 
+    [Fact]
+    public async Task What_native_code_prints_to_standard_output_goes_to_the_log_and_the_results_still_arrive()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        // As a C library's printf would: to descriptor 1, behind Console's back. Before the replies had a descriptor of
+        // their own, this text went into them, and the client waited for ever for an output of the length it spelled.
+        Assert.Equal(42, bpe.Submit(() => NativeOutput.Print("a native line in the middle of the replies\n") > 0 ? 42 : -1).Result(TimeSpan.FromSeconds(60)));
+        Assert.Equal([0, 3, 6], bpe.Map((int x) => NativeOutput.Print($"native {x}\n") > 0 ? x * 3 : -1, [0, 1, 2]).ToList());
+
+        var failed = bpe.Submit(() =>
+        {
+            NativeOutput.Print("printed natively before the job's end\n");
+            Environment.Exit(7);
+            return 0;
+        });
+        var error = Assert.Throws<BatchJobFailedException>(() => failed.Result(TimeSpan.FromSeconds(60)));
+        Assert.Contains("printed natively before the job's end", error.LogTail, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A job that marks its arrival in <paramref name="gate"/> and waits (at most 60 s) until <paramref name="count"/> jobs
     /// have: they can all finish only in as many workers at once. It returns its worker's process id, or -1 when the
@@ -201,4 +221,17 @@ public sealed class LocalBackendTests
         }
         return x;
     };
+}
+
+/// <summary>Writes to descriptor 1 natively, as C code in a job would.</summary>
+internal static class NativeOutput
+{
+    public static long Print(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return Write(1, bytes, bytes.Length);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "write")]
+    private static extern nint Write(int descriptor, byte[] bytes, nint count);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Text;
 using BatchPool.Worker;
 
 namespace BatchPool.Backends.Local;
@@ -23,6 +24,7 @@ internal sealed class LocalWorkerProcess : IDisposable
     private readonly SemaphoreSlim _writing = new(1, 1);
     private volatile bool _killedOnPurpose;
     private bool _logging;
+    private bool _preambleRead;
 
     private LocalWorkerProcess(Process process, bool spare)
     {
@@ -194,9 +196,16 @@ internal sealed class LocalWorkerProcess : IDisposable
         ReplyFrame? reply;
         try
         {
-            reply = WorkerFrames.ReadReply(_replies);
+            reply = _preambleRead || ReadPreamble() ? WorkerFrames.ReadReply(_replies) : null;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException)
+        catch (InvalidDataException e)
+        {
+            // Waiting for it to exit would wait for ever: it may be alive, waiting for a request.
+            Kill();
+            return new WorkerReply(WorkerReplyKind.Died, new BatchJobOutcome(BatchJobState.Lost, LogTail: _log.ToString(),
+                Detail: $"the worker process {_process.Id} wrote to the protocol's stream what is not a reply ({e.Message}) and was stopped"));
+        }
+        catch (IOException)
         {
             reply = null;
         }
@@ -230,6 +239,24 @@ internal sealed class LocalWorkerProcess : IDisposable
         // What the worker logs from here on belongs to its next job.
         _log.Clear();
         return new WorkerReply(WorkerReplyKind.Ended, outcome);
+    }
+
+    /// <summary>
+    /// Reads the worker's preamble, once: what the process printed before it (a startup hook, say) goes to its log. False
+    /// when the worker died first.
+    /// </summary>
+    private bool ReadPreamble()
+    {
+        if (WorkerFrames.ReadPreamble(_replies) is not { } before)
+        {
+            return false;
+        }
+        foreach (var line in Encoding.UTF8.GetString(before).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            _log.Add(line);
+        }
+        _preambleRead = true;
+        return true;
     }
 
     /// <summary>Writes one request; false when the worker is gone (its next reply then says how it ended).</summary>
