@@ -134,7 +134,7 @@ internal static class WorkerFrames
 
     /// <summary>
     /// The first bytes of a <c>serve</c> worker's output. A NUL byte first: text printed before it (a startup hook writing
-    /// to standard output before the worker moves its replies, see <see cref="ProtocolOutput"/>) has none, so a reader
+    /// to standard output before the worker moves its replies, see <see cref="ProtocolStreams"/>) has none, so a reader
     /// that has matched part of the preamble and meets a mismatch only has to look whether that byte starts it again.
     /// </summary>
     private static ReadOnlySpan<byte> Preamble => "\0BatchPool serve 1\n"u8;

@@ -73,12 +73,12 @@ internal static class WorkerHost
     /// </summary>
     private static int Serve(string[] arguments, TextWriter log)
     {
-        // The replies have a stream of their own: what user code prints goes to the log.
-        var replies = new BufferedStream(ProtocolOutput.Open(), 1 << 16);
+        // The protocol has streams of its own (ProtocolStreams): what user code prints goes to the log.
+        var replies = new BufferedStream(ProtocolStreams.OpenReplies(), 1 << 16);
         Console.SetOut(log);
         // Leaves with the first reply.
         WorkerFrames.WritePreamble(replies);
-        var requests = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
+        var requests = new BufferedStream(ProtocolStreams.OpenRequests(), 1 << 16);
         var spare = WorkerProtocol.IsSpare(arguments);
 
         // Read hellos and requests on a thread of their own: the client may send the next job while this one runs, and

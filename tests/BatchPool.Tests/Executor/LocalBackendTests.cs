@@ -191,6 +191,19 @@ public sealed class LocalBackendTests
         Assert.Contains("printed natively before the job's end", error.LogTail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_job_that_reads_standard_input_reads_nothing_and_the_requests_behind_it_are_not_taken()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        // Jobs sent ahead to one worker: their requests wait in its input while the first ones read it. Before the requests
+        // had a descriptor of their own, Console.ReadLine took their bytes, or waited for ever for a line.
+        var readers = Enumerable.Range(0, 20).Select(i => bpe.Submit((int x) => Console.ReadLine() is null ? x : -1, i)).ToList();
+        var nativeReaders = Enumerable.Range(0, 20).Select(i => bpe.Submit((int x) => NativeOutput.ReadInput() == 0 ? x : -1, i)).ToList();
+        Assert.Equal(Enumerable.Range(0, 20), readers.Select(future => future.Result(TimeSpan.FromSeconds(60))));
+        Assert.Equal(Enumerable.Range(0, 20), nativeReaders.Select(future => future.Result(TimeSpan.FromSeconds(60))));
+    }
+
     /// <summary>
     /// A job that marks its arrival in <paramref name="gate"/> and waits (at most 60 s) until <paramref name="count"/> jobs
     /// have: they can all finish only in as many workers at once. It returns its worker's process id, or -1 when the
@@ -223,9 +236,15 @@ public sealed class LocalBackendTests
     };
 }
 
-/// <summary>Writes to descriptor 1 natively, as C code in a job would.</summary>
+/// <summary>Writes to descriptor 1 and reads descriptor 0 natively, as C code in a job would.</summary>
 internal static class NativeOutput
 {
+    /// <summary>What a <c>read</c> of descriptor 0 returns: the bytes read, 0 at the end of the input.</summary>
+    public static long ReadInput() => Read(0, new byte[4096], 4096);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "read")]
+    private static extern nint Read(int descriptor, byte[] bytes, nint count);
+
     public static long Print(string text)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
