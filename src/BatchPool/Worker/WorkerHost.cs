@@ -24,6 +24,8 @@ internal static class WorkerHost
                 }
                 // The user's code has no business with the key.
                 Environment.SetEnvironmentVariable(WorkerProtocol.SecretVariable, null);
+                // Its output is standard output: the job's log on a remote backend.
+                GiveCodeTheLog(output: false);
                 var runner = new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log, collectibleCode: false);
                 if (TryParseRun(arguments) is { StatusPrefix: not null } packed)
                 {
@@ -53,15 +55,27 @@ internal static class WorkerHost
 
     /// <summary>
     /// The worker's log: its standard error, which the client keeps the tail of. Opened without Console's own writer, whose
-    /// setup (console encoding, terminal) costs a fresh worker ~8 ms of CPU; Console's output and error go to it too.
+    /// setup (console encoding, terminal) costs a fresh worker ~8 ms of CPU.
     /// </summary>
-    private static TextWriter OpenLog()
+    private static TextWriter OpenLog() => WriterOnStandardError();
+
+    /// <summary>
+    /// Points Console's error (and, with <paramref name="output"/>, its output) at the log through a writer of the user
+    /// code's own: code that closes it (a <c>using</c> around <c>Console.Out</c>) closes that writer, as it would in any
+    /// process, not the log the worker needs to report how its jobs end.
+    /// </summary>
+    private static void GiveCodeTheLog(bool output)
     {
-        var standardError = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        var log = TextWriter.Synchronized(new StreamWriter(standardError, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true });
-        Console.SetError(log);
-        return log;
+        var console = WriterOnStandardError();
+        if (output)
+        {
+            Console.SetOut(console);
+        }
+        Console.SetError(console);
     }
+
+    private static TextWriter WriterOnStandardError() => TextWriter.Synchronized(
+        new StreamWriter(new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true });
 
     /// <summary>How long a recycled worker waits at most for its last executor's code to unload.</summary>
     private const int UnloadPatienceMs = 250;
@@ -75,7 +89,7 @@ internal static class WorkerHost
     {
         // The protocol has streams of its own (ProtocolStreams): what user code prints goes to the log.
         var replies = new BufferedStream(ProtocolStreams.OpenReplies(), 1 << 16);
-        Console.SetOut(log);
+        GiveCodeTheLog(output: true);
         // Leaves with the first reply.
         WorkerFrames.WritePreamble(replies);
         var requests = new BufferedStream(ProtocolStreams.OpenRequests(), 1 << 16);
@@ -232,9 +246,8 @@ internal static class WorkerHost
         {
             return "its executor's code was loaded for good (its hello did not ask for a worker to recycle)";
         }
-        // What the executor's code may have redirected to its own writers.
-        Console.SetOut(log);
-        Console.SetError(log);
+        // What the executor's code may have redirected to writers of its own, or closed.
+        GiveCodeTheLog(output: true);
         MetadataCaches.ForgetCollectible();
         // Unloading completes in the collections after the last reference goes (its finalizers run in between); what the
         // code left to finish by itself (a timer's last callback, a task's continuation) gets a moment.

@@ -204,6 +204,37 @@ public sealed class LocalBackendTests
         Assert.Equal(Enumerable.Range(0, 20), nativeReaders.Select(future => future.Result(TimeSpan.FromSeconds(60))));
     }
 
+    [Fact]
+    public async Task A_job_that_closes_the_console_closes_its_own_writer_not_the_log_of_its_worker()
+    {
+        await using var single = new TestBackend(maxParallelJobs: 1);
+        using var bpe = new BatchPoolExecutor(backend: single.Backend);
+        // The console's writers were the worker's log: closing them made the worker abort at its next line of log.
+        var worker = bpe.Submit(() =>
+        {
+            Console.Out.Close();
+            Console.Error.Close();
+            return Environment.ProcessId;
+        }).Result(TimeSpan.FromSeconds(60));
+
+        // As in any process, writing to a closed console fails the code that writes, not the process.
+        Assert.Throws<ObjectDisposedException>(() => bpe.Submit(() =>
+        {
+            Console.WriteLine("after the console closed");
+            return 0;
+        }).Result(TimeSpan.FromSeconds(60)));
+        Assert.Equal(worker, bpe.Submit(() => Environment.ProcessId).Result(TimeSpan.FromSeconds(60)));
+        // And the worker still reports how a job ends.
+        var failed = Assert.Throws<BatchJobFailedException>(() => bpe.Submit(() =>
+        {
+            NativeOutput.Print("the last words of a job\n");
+            Environment.Exit(9);
+            return 0;
+        }).Result(TimeSpan.FromSeconds(60)));
+        Assert.Equal(9, failed.ExitCode);
+        Assert.Contains("the last words of a job", failed.LogTail, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A job that marks its arrival in <paramref name="gate"/> and waits (at most 60 s) until <paramref name="count"/> jobs
     /// have: they can all finish only in as many workers at once. It returns its worker's process id, or -1 when the
