@@ -178,12 +178,12 @@ public sealed class LocalBackendTests
         using var bpe = new BatchPoolExecutor(backend: single.Backend);
         // As a C library's printf would: to descriptor 1, behind Console's back. Before the replies had a descriptor of
         // their own, this text went into them, and the client waited for ever for an output of the length it spelled.
-        Assert.Equal(42, bpe.Submit(() => NativeOutput.Print("a native line in the middle of the replies\n") > 0 ? 42 : -1).Result(TimeSpan.FromSeconds(60)));
-        Assert.Equal([0, 3, 6], bpe.Map((int x) => NativeOutput.Print($"native {x}\n") > 0 ? x * 3 : -1, [0, 1, 2]).ToList());
+        Assert.Equal(42, bpe.Submit(() => NativeConsole.Print("a native line in the middle of the replies\n") > 0 ? 42 : -1).Result(TimeSpan.FromSeconds(60)));
+        Assert.Equal([0, 3, 6], bpe.Map((int x) => NativeConsole.Print($"native {x}\n") > 0 ? x * 3 : -1, [0, 1, 2]).ToList());
 
         var failed = bpe.Submit(() =>
         {
-            NativeOutput.Print("printed natively before the job's end\n");
+            NativeConsole.Print("printed natively before the job's end\n");
             Environment.Exit(7);
             return 0;
         });
@@ -199,7 +199,7 @@ public sealed class LocalBackendTests
         // Jobs sent ahead to one worker: their requests wait in its input while the first ones read it. Before the requests
         // had a descriptor of their own, Console.ReadLine took their bytes, or waited for ever for a line.
         var readers = Enumerable.Range(0, 20).Select(i => bpe.Submit((int x) => Console.ReadLine() is null ? x : -1, i)).ToList();
-        var nativeReaders = Enumerable.Range(0, 20).Select(i => bpe.Submit((int x) => NativeOutput.ReadInput() == 0 ? x : -1, i)).ToList();
+        var nativeReaders = Enumerable.Range(0, 20).Select(i => bpe.Submit((int x) => NativeConsole.ReadInput() == 0 ? x : -1, i)).ToList();
         Assert.Equal(Enumerable.Range(0, 20), readers.Select(future => future.Result(TimeSpan.FromSeconds(60))));
         Assert.Equal(Enumerable.Range(0, 20), nativeReaders.Select(future => future.Result(TimeSpan.FromSeconds(60))));
     }
@@ -227,7 +227,7 @@ public sealed class LocalBackendTests
         // And the worker still reports how a job ends.
         var failed = Assert.Throws<BatchJobFailedException>(() => bpe.Submit(() =>
         {
-            NativeOutput.Print("the last words of a job\n");
+            NativeConsole.Print("the last words of a job\n");
             Environment.Exit(9);
             return 0;
         }).Result(TimeSpan.FromSeconds(60)));
@@ -267,8 +267,8 @@ public sealed class LocalBackendTests
     };
 }
 
-/// <summary>Writes to descriptor 1 and reads descriptor 0 natively, as C code in a job would.</summary>
-internal static class NativeOutput
+/// <summary>Writes to descriptor 1 and reads descriptor 0 natively, behind Console's back, as C code in a job would.</summary>
+internal static class NativeConsole
 {
     /// <summary>What a <c>read</c> of descriptor 0 returns: the bytes read, 0 at the end of the input.</summary>
     public static long ReadInput() => Read(0, new byte[4096], 4096);
