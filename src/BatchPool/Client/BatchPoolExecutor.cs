@@ -94,17 +94,36 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     /// deleted (when <c>cleanupBucket</c>) and its backend session closed. Errors of jobs are not thrown here.
     /// </summary>
     /// <param name="wait">Whether to wait for every job to end before returning.</param>
-    public void Shutdown(bool wait = true) => ShutdownAsync(wait).GetAwaiter().GetResult();
+    /// <param name="cancelFutures">
+    /// Whether to cancel every job that has not ended first, as each future's <c>Cancel()</c> does: a queued job never
+    /// starts and a running one is stopped (Python's <c>shutdown(cancel_futures=True)</c> cancels queued calls only; a
+    /// batch job is stopped as readily as it is dequeued). For a program that must end early (a Ctrl+C handler): the
+    /// futures' waits throw <see cref="TaskCanceledException"/>, and with <paramref name="wait"/> this returns once the
+    /// backend has stopped the jobs and the folder is gone.
+    /// </param>
+    public void Shutdown(bool wait = true, bool cancelFutures = false) => ShutdownAsync(wait, cancelFutures).GetAwaiter().GetResult();
 
     /// <summary>Asynchronous <see cref="Shutdown"/>.</summary>
     /// <param name="wait">Whether to wait for every job to end before the task completes.</param>
-    public Task ShutdownAsync(bool wait = true)
+    /// <param name="cancelFutures">Whether to cancel every job that has not ended first (see <see cref="Shutdown"/>).</param>
+    public Task ShutdownAsync(bool wait = true, bool cancelFutures = false)
     {
         Task finishing;
+        PendingJob[] cancelling = [];
         lock (_gate)
         {
             _shutdown ??= FinishAsync([.. _outstanding]);
             finishing = _shutdown;
+            if (cancelFutures)
+            {
+                cancelling = [.. _outstanding];
+            }
+        }
+        // Outside the lock: a job that ends meanwhile leaves the outstanding set under it, and a cancel of an ended job is
+        // a no-op. No job joins the set after the shutdown began.
+        foreach (var job in cancelling)
+        {
+            job.Cancel();
         }
         return wait ? finishing : Task.CompletedTask;
     }

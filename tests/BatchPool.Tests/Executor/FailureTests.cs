@@ -179,6 +179,24 @@ public abstract class FailureTests(Func<TestBackend> createBackend) : IAsyncLife
     }
 
     [Fact]
+    public void Shutdown_that_cancels_the_futures_stops_running_and_queued_jobs_and_cleans_up_without_waiting_for_them()
+    {
+        var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var started = Stopwatch.StartNew();
+        // Jobs of 60 s and more: more than any backend here runs at once, so some run and some wait.
+        var futures = Enumerable.Range(6, 12).Select(seconds => bpe.Submit(() => Sleep(seconds))).ToList();
+        Assert.True(SpinWait.SpinUntil(() => futures.Any(future => future.Running), TimeSpan.FromSeconds(60)));
+
+        bpe.Shutdown(wait: true, cancelFutures: true);
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(50), $"the shutdown took {started.Elapsed}");
+        Assert.All(futures, future => Assert.True(future.Cancelled));
+        Assert.Throws<TaskCanceledException>(() => futures[0].Result());
+        Assert.False(Directory.Exists(_backend.FolderOf(bpe)));
+        Assert.Throws<ExecutorShutDownException>(() => bpe.Submit(() => 1));
+    }
+
+    [Fact]
     public void Thread_limits_follow_cpus_per_job()
     {
         using (var single = new BatchPoolExecutor(backend: _backend.Backend))
