@@ -45,26 +45,24 @@ public sealed class DockerBackend : IBatchBackend
     /// <c>cpusPerJob</c> (at least one).
     /// </param>
     /// <param name="memoryPerJob">Each container's memory limit (<c>512m</c>, <c>2g</c>, <c>4Gi</c>); by default none.</param>
-    /// <exception cref="FormatException"><paramref name="memoryPerJob"/> is not an amount of memory.</exception>
+    /// <exception cref="BatchPoolSettingException"><paramref name="memoryPerJob"/> is not an amount of memory.</exception>
     public DockerBackend(string? remoteTmpdir = null, string? dockerEndpoint = null, int? maxParallelJobs = null, string? memoryPerJob = null)
+        : this(new DockerBackendOptions { RemoteTmpdir = remoteTmpdir, DockerEndpoint = dockerEndpoint, MaxParallelJobs = maxParallelJobs, MemoryPerJob = memoryPerJob })
     {
-        if (maxParallelJobs is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxParallelJobs), maxParallelJobs, "At least one job must be able to run.");
-        }
-        if (memoryPerJob is not null)
-        {
-            var bytes = MemorySize.Parse(memoryPerJob);
-            if (bytes < MemorySize.Minimum)
-            {
-                throw new ArgumentOutOfRangeException(nameof(memoryPerJob), memoryPerJob, "Docker needs at least 6 MiB for a container.");
-            }
-            _memoryPerJob = bytes;
-        }
-        _maxParallelJobs = maxParallelJobs;
-        _storage = new FileSystemStorage(remoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
-        Endpoint = dockerEndpoint ?? (Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DefaultEndpoint);
+    }
+
+    /// <summary>Creates the backend from its options, checked here; the engine is first contacted when a job arrives.</summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="BatchPoolSettingException">An option has a value the backend cannot take.</exception>
+    public DockerBackend(DockerBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _memoryPerJob = options.MemoryLimit(option => $"{nameof(DockerBackendOptions)}.{option}");
+        _maxParallelJobs = options.MaxParallelJobs;
+        _storage = new FileSystemStorage(options.RemoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
+        Endpoint = options.DockerEndpoint ?? (Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DefaultEndpoint);
         _engine = new DockerEngine(Endpoint);
+        ReuseContainers = options.ReuseContainers;
     }
 
     /// <summary>The local engine's socket.</summary>

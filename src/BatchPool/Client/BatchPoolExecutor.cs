@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using BatchPool.Backends;
 using BatchPool.Client;
 using BatchPool.Codec;
+using BatchPool.Configuration;
 using BatchPool.Shipping;
 using BatchPool.Storage;
 using BatchPool.Worker;
@@ -41,14 +42,15 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     /// <param name="name">A name for the executor; job names start with it. Default: <c>BatchPoolExecutor-</c> and 4 random characters.</param>
     /// <param name="backend">
     /// The backend that runs the jobs. Default: the one the <c>BATCHPOOL_BACKEND</c> environment variable describes
-    /// (<c>local</c>, <c>local:FOLDER</c>, <c>slurm:SHARED-FOLDER</c>; see the README), else a <see cref="LocalBackend"/>;
-    /// either is owned and disposed by this executor.
+    /// (<c>local</c>, <c>local:FOLDER</c>, <c>slurm:SHARED-FOLDER</c>, <c>docker</c>, <c>docker:FOLDER</c>; see the README),
+    /// else a <see cref="LocalBackend"/>; either is owned and disposed by this executor.
     /// </param>
     /// <param name="image">The container image for each job, on backends that run containers.</param>
     /// <param name="cpusPerJob">The cores for each job (<c>2</c>, <c>0.5</c>, <c>"250m"</c>). Unset requests none and limits threads to 1.</param>
     /// <param name="waitOnExit">Whether disposing waits for every job to finish.</param>
     /// <param name="cleanupBucket">Whether the executor's folder in storage is deleted once it has shut down and every job ended.</param>
     /// <param name="project">The cloud project, for backends whose storage authenticates per project.</param>
+    /// <exception cref="BatchPoolSettingException">A setting has a value the executor cannot take.</exception>
     public BatchPoolExecutor(
         string? name = null,
         IBatchBackend? backend = null,
@@ -57,12 +59,41 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         bool waitOnExit = true,
         bool cleanupBucket = true,
         string? project = null)
+        : this(new BatchPoolExecutorOptions
+        {
+            Name = name,
+            Backend = backend,
+            Image = image,
+            CpusPerJob = cpusPerJob,
+            WaitOnExit = waitOnExit,
+            CleanupBucket = cleanupBucket,
+            Project = project,
+        }, option => char.ToLowerInvariant(option[0]) + option[1..])
     {
-        Name = name is null ? CallNames.NewExecutorName() : CallNames.Validate(name);
+    }
+
+    /// <summary>Creates an executor from its options, checked here.</summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="BatchPoolSettingException">An option has a value the executor cannot take.</exception>
+    public BatchPoolExecutor(BatchPoolExecutorOptions options)
+        : this(options, option => $"{nameof(BatchPoolExecutorOptions)}.{option}")
+    {
+    }
+
+    private BatchPoolExecutor(BatchPoolExecutorOptions options, Func<string, string> keyOf)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(keyOf);
+        var name = options.Name;
+        var backend = options.Backend;
+        var image = options.Image;
+        var cpusPerJob = options.CpusPerJob;
+        var project = options.Project;
+        Name = name ?? CallNames.NewExecutorName();
         _ownsBackend = backend is null;
         _backend = backend ?? BackendSelection.FromEnvironment() ?? new LocalBackend();
-        _waitOnExit = waitOnExit;
-        _cleanupBucket = cleanupBucket;
+        _waitOnExit = options.WaitOnExit;
+        _cleanupBucket = options.CleanupBucket;
 
         // The secret lives in this process and the workers' memory only; the backend hands it over out of band.
         var secret = RandomNumberGenerator.GetBytes(32);

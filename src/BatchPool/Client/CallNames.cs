@@ -15,12 +15,11 @@ internal static class CallNames
 
     public static string NewExecutorName() => "BatchPoolExecutor-" + RandomNumberGenerator.GetString(Alphabet, 4);
 
-    public static string Validate(string name) =>
-        name.Length is > 0 and <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && name[0] != '.'
-            ? name
-            : throw new ArgumentException(
-                $"Executor name '{name}' must be 1 to 100 ASCII letters, digits, '-', '_' or '.', not starting with '.': it names folders and jobs.",
-                nameof(name));
+    /// <summary>What an executor's name may be: it names folders and jobs.</summary>
+    public const string ExecutorNameRule = "1 to 100 ASCII letters, digits, '-', '_' or '.', not starting with '.' (it names folders and jobs).";
+
+    public static bool IsValidExecutorName(string name) =>
+        name.Length is > 0 and <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && name[0] != '.';
 
     private static readonly ConditionalWeakTable<MethodInfo, string> FunctionNames = [];
 

@@ -1,4 +1,4 @@
-using BatchPool.Backends;
+using BatchPool.Configuration;
 using BatchPool.Tests.Executor;
 
 namespace BatchPool.Tests.Slurm;
@@ -31,7 +31,7 @@ public sealed class BackendSelectionTests
     {
         Assert.Null(BackendSelection.Create(_ => null));
         await using var local = Assert.IsType<LocalBackend>(BackendSelection.Create(name => name == "BATCHPOOL_BACKEND" ? "local" : null));
-        Assert.Contains("names no backend", Assert.Throws<ArgumentException>(() => BackendSelection.Create(_ => "mainframe:/x")).Message, StringComparison.Ordinal);
-        Assert.Contains("shares with the nodes", Assert.Throws<ArgumentException>(() => BackendSelection.Create(_ => "slurm")).Message, StringComparison.Ordinal);
+        Assert.Contains("the backend is one of local, slurm, docker", Assert.Throws<BatchPoolSettingException>(() => BackendSelection.Create(_ => "mainframe:/x")).Message, StringComparison.Ordinal);
+        Assert.Contains("shares with the nodes", Assert.Throws<BatchPoolSettingException>(() => BackendSelection.Create(_ => "slurm")).Message, StringComparison.Ordinal);
     }
 }

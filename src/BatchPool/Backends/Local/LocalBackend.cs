@@ -24,13 +24,22 @@ public sealed class LocalBackend : IBatchBackend
     /// How many jobs of one executor run at once; by default the machine's cores divided by the executor's <c>cpusPerJob</c>.
     /// </param>
     public LocalBackend(string? remoteTmpdir = null, int? maxParallelJobs = null)
+        : this(new LocalBackendOptions { RemoteTmpdir = remoteTmpdir, MaxParallelJobs = maxParallelJobs })
     {
-        if (maxParallelJobs is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxParallelJobs), maxParallelJobs, "At least one job must be able to run.");
-        }
-        _maxParallelJobs = maxParallelJobs;
-        Storage = new FileSystemStorage(remoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
+    }
+
+    /// <summary>Creates the backend from its options, checked here.</summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="BatchPoolSettingException">An option has a value the backend cannot take.</exception>
+    public LocalBackend(LocalBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(option => $"{nameof(LocalBackendOptions)}.{option}");
+        _maxParallelJobs = options.MaxParallelJobs;
+        Storage = new FileSystemStorage(options.RemoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
+        PayloadsThroughStorage = options.PayloadsThroughStorage;
+        SpareWorkerLifetime = options.SpareWorkerLifetime;
+        RecycleWorkers = options.RecycleWorkers;
     }
 
     /// <inheritdoc />
@@ -62,7 +71,7 @@ public sealed class LocalBackend : IBatchBackend
     /// them instead of starting its own. Unclaimed, they are closed after this long. By default 60 seconds;
     /// <see cref="TimeSpan.Zero"/> keeps none.
     /// </summary>
-    public TimeSpan SpareWorkerLifetime { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan SpareWorkerLifetime { get; init; }
 
     /// <summary>
     /// Whether an executor's idle workers, as it shuts down, are kept for the next executor of this process (for
@@ -71,7 +80,7 @@ public sealed class LocalBackend : IBatchBackend
     /// (a thread, timer or event handler of that code still lives; it changed the process's environment or working
     /// directory) exits instead. True by default; false gives each executor processes no other executor's jobs ran in.
     /// </summary>
-    public bool RecycleWorkers { get; init; } = true;
+    public bool RecycleWorkers { get; init; }
 
     /// <inheritdoc />
     public IBatchSession OpenSession(BatchSessionOptions options)

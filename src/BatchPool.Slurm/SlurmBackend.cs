@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using BatchPool.Backends;
 using BatchPool.Backends.Slurm;
 using BatchPool.Storage;
@@ -17,7 +16,7 @@ namespace BatchPool;
 /// <see cref="SlurmBinFolder"/>). Jobs are named after their executor; a job's log is
 /// <c>batch-pool-executor/NAME/slurm/logs/ARRAY_TASK.log</c> in <c>remoteTmpdir</c>.
 /// </remarks>
-public sealed partial class SlurmBackend : IBatchBackend
+public sealed class SlurmBackend : IBatchBackend
 {
     private readonly FileSystemStorage _storage;
     private readonly List<SlurmSession> _sessions = [];
@@ -47,23 +46,37 @@ public sealed partial class SlurmBackend : IBatchBackend
         TimeSpan? timeLimit = null,
         string? memoryPerJob = null,
         IReadOnlyList<string>? extraSbatchArgs = null)
+        : this(new SlurmBackendOptions
+        {
+            RemoteTmpdir = remoteTmpdir,
+            Partition = partition,
+            Account = account,
+            Qos = qos,
+            TimeLimit = timeLimit,
+            MemoryPerJob = memoryPerJob,
+            ExtraSbatchArgs = [.. extraSbatchArgs ?? []],
+        })
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(remoteTmpdir);
-        if (timeLimit is { } limit && limit <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeLimit), timeLimit, "A time limit must be positive.");
-        }
-        if (memoryPerJob is not null && !MemoryNotation().IsMatch(memoryPerJob))
-        {
-            throw new ArgumentException($"memoryPerJob '{memoryPerJob}' is not in Slurm's notation, such as 512M or 4G.", nameof(memoryPerJob));
-        }
-        _storage = new FileSystemStorage(remoteTmpdir);
-        Partition = partition;
-        Account = account;
-        Qos = qos;
-        TimeLimit = timeLimit;
-        MemoryPerJob = memoryPerJob;
-        ExtraSbatchArgs = extraSbatchArgs ?? [];
+    }
+
+    /// <summary>Creates the backend from its options, checked here; Slurm is first contacted when a job arrives.</summary>
+    /// <param name="options">The options; <see cref="SlurmBackendOptions.RemoteTmpdir"/> is required.</param>
+    /// <exception cref="BatchPoolSettingException">An option has a value the backend cannot take.</exception>
+    public SlurmBackend(SlurmBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(option => $"{nameof(SlurmBackendOptions)}.{option}");
+        _storage = new FileSystemStorage(options.RemoteTmpdir!);
+        Partition = options.Partition;
+        Account = options.Account;
+        Qos = options.Qos;
+        TimeLimit = options.TimeLimit;
+        MemoryPerJob = options.MemoryPerJob;
+        ExtraSbatchArgs = [.. options.ExtraSbatchArgs];
+        DotnetPath = options.DotnetPath;
+        SlurmBinFolder = options.SlurmBinFolder;
+        ContainerLauncher = options.ContainerLauncher is { } launcher ? [.. launcher] : null;
+        MaxArrayTasks = options.MaxArrayTasks;
         _slurm = new Lazy<ISlurmClient>(() => new SlurmCommandLine(SlurmBinFolder));
         _monitor = new Lazy<SlurmJobMonitor>(() => new SlurmJobMonitor(Slurm));
         _partitionCpus = new Lazy<Task<int?>>(() => Slurm.CountCpusAsync(Partition, CancellationToken.None));
@@ -91,7 +104,7 @@ public sealed partial class SlurmBackend : IBatchBackend
     public IReadOnlyList<string> ExtraSbatchArgs { get; }
 
     /// <summary>The <c>dotnet</c> host on the compute nodes: a path, or a name looked up on the job's PATH (the default, <c>dotnet</c>).</summary>
-    public string DotnetPath { get; init; } = "dotnet";
+    public string DotnetPath { get; init; }
 
     /// <summary>The folder of Slurm's commands on this machine, when they are not on PATH.</summary>
     public string? SlurmBinFolder { get; init; }
@@ -257,6 +270,4 @@ public sealed partial class SlurmBackend : IBatchBackend
         return arguments;
     }
 
-    [GeneratedRegex(@"^[0-9]+[KMGT]?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex MemoryNotation();
 }

@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using BatchPool.Configuration;
+
+namespace BatchPool;
+
+/// <summary>
+/// The settings of a <see cref="SlurmBackend"/>. From configuration: the section <c>Slurm</c> (e.g.
+/// <c>BatchPool:Slurm:Partition</c>); from the environment: <c>BATCHPOOL_SLURM_{OPTION}</c>
+/// (<c>BATCHPOOL_SLURM_TIME_LIMIT</c>), with <c>BATCHPOOL_BACKEND=slurm:FOLDER</c> for <see cref="RemoteTmpdir"/>.
+/// </summary>
+public sealed partial class SlurmBackendOptions
+{
+    /// <summary>A folder (or <c>file://</c> URI) that this machine and every compute node see at the same path. Required.</summary>
+    public string? RemoteTmpdir { get; set; }
+
+    /// <summary>The partition to submit to (<c>--partition</c>); by default the cluster's default one.</summary>
+    public string? Partition { get; set; }
+
+    /// <summary>The account to charge (<c>--account</c>).</summary>
+    public string? Account { get; set; }
+
+    /// <summary>The quality of service (<c>--qos</c>).</summary>
+    public string? Qos { get; set; }
+
+    /// <summary>
+    /// Each job's time limit (<c>--time</c>; Slurm counts whole minutes). From text: <c>90</c> (minutes), <c>2h</c>,
+    /// <c>1-12:00:00</c>. By default the partition's.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; set; }
+
+    /// <summary>Each job's memory (<c>--mem</c>), in Slurm's notation: <c>512M</c>, <c>4G</c>. By default the cluster's.</summary>
+    public string? MemoryPerJob { get; set; }
+
+    /// <summary>More sbatch options, passed as they are (<c>--constraint=avx2</c>); from text, separated by spaces.</summary>
+    public IList<string> ExtraSbatchArgs { get; set; } = [];
+
+    /// <summary>The <c>dotnet</c> host on the compute nodes: a path, or a name looked up on the job's PATH. Default <c>dotnet</c>.</summary>
+    public string DotnetPath { get; set; } = "dotnet";
+
+    /// <summary>The folder of Slurm's commands on this machine, when they are not on PATH.</summary>
+    public string? SlurmBinFolder { get; set; }
+
+    /// <summary>
+    /// The command that runs a program inside a container image on the nodes (see <see cref="SlurmBackend.ContainerLauncher"/>);
+    /// from text, words separated by spaces. By default none: executors given an image are refused.
+    /// </summary>
+    public IList<string>? ContainerLauncher { get; set; }
+
+    /// <summary>The most array tasks a <c>Map</c> becomes (see <see cref="SlurmBackend.MaxArrayTasks"/>); by default from the partition's size.</summary>
+    public int? MaxArrayTasks { get; set; }
+
+    /// <summary>Throws <see cref="BatchPoolSettingException"/> for a value the backend cannot take, naming it as <paramref name="keyOf"/> does.</summary>
+    internal void Validate(Func<string, string> keyOf)
+    {
+        if (string.IsNullOrWhiteSpace(RemoteTmpdir))
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(RemoteTmpdir)), RemoteTmpdir, "the Slurm backend needs the folder it shares with the nodes (slurm:/shared/folder in BATCHPOOL_BACKEND).");
+        }
+        if (TimeLimit is { } limit && limit <= TimeSpan.Zero)
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(TimeLimit)), limit.ToString(), "a positive duration.");
+        }
+        if (MemoryPerJob is not null && !MemoryNotation().IsMatch(MemoryPerJob))
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(MemoryPerJob)), MemoryPerJob, "an amount in Slurm's notation, such as 512M or 4G.");
+        }
+        if (string.IsNullOrWhiteSpace(DotnetPath))
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(DotnetPath)), DotnetPath, "a path or a command name, such as dotnet.");
+        }
+        if (MaxArrayTasks is < 1)
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(MaxArrayTasks)), MaxArrayTasks.ToString(), "a whole number of at least 1.");
+        }
+    }
+
+    /// <summary>The options <paramref name="settings"/> holds, over the defaults.</summary>
+    internal static SlurmBackendOptions Read(SettingSource settings)
+    {
+        var options = new SlurmBackendOptions
+        {
+            RemoteTmpdir = settings.ReadText(nameof(RemoteTmpdir)),
+            Partition = settings.ReadText(nameof(Partition)),
+            Account = settings.ReadText(nameof(Account)),
+            Qos = settings.ReadText(nameof(Qos)),
+            TimeLimit = settings.ReadDuration(nameof(TimeLimit), TimeSpan.FromMinutes(1)),
+            MemoryPerJob = settings.ReadText(nameof(MemoryPerJob)),
+            SlurmBinFolder = settings.ReadText(nameof(SlurmBinFolder)),
+            ContainerLauncher = settings.ReadWords(nameof(ContainerLauncher)),
+            MaxArrayTasks = settings.ReadPositiveInt(nameof(MaxArrayTasks)),
+        };
+        options.ExtraSbatchArgs = settings.ReadWords(nameof(ExtraSbatchArgs)) ?? options.ExtraSbatchArgs;
+        options.DotnetPath = settings.ReadText(nameof(DotnetPath)) ?? options.DotnetPath;
+        options.Validate(settings.KeyOf);
+        return options;
+    }
+
+    [GeneratedRegex(@"^[0-9]+[KMGT]?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MemoryNotation();
+}

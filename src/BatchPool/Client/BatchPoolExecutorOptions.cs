@@ -1,0 +1,66 @@
+using BatchPool.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace BatchPool;
+
+/// <summary>
+/// The settings of a <see cref="BatchPoolExecutor"/>, the same as its constructor's parameters, for code that builds them
+/// up or reads them from configuration (the section's keys have these names: <c>BatchPool:CpusPerJob</c>).
+/// </summary>
+public sealed class BatchPoolExecutorOptions
+{
+    /// <summary>A name for the executor; job names start with it. Default: <c>BatchPoolExecutor-</c> and 4 random characters.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// The backend that runs the jobs. Default: the one the <c>BATCHPOOL_BACKEND</c> environment variable describes, else a
+    /// <see cref="LocalBackend"/>; either is then owned and disposed by the executor. A backend given here is not.
+    /// </summary>
+    public IBatchBackend? Backend { get; set; }
+
+    /// <summary>The container image for each job, on backends that run containers. Default: the backend's.</summary>
+    public string? Image { get; set; }
+
+    /// <summary>The cores for each job (<c>2</c>, <c>0.5</c>, <c>"250m"</c>). Default: none requested, and threads limited to 1.</summary>
+    public CpuCount? CpusPerJob { get; set; }
+
+    /// <summary>Whether disposing the executor waits for every job to finish. Default true.</summary>
+    public bool WaitOnExit { get; set; } = true;
+
+    /// <summary>Whether the executor's folder in storage is deleted once it has shut down and every job ended. Default true.</summary>
+    public bool CleanupBucket { get; set; } = true;
+
+    /// <summary>The cloud project, for backends whose storage authenticates per project.</summary>
+    public string? Project { get; set; }
+
+    /// <summary>Where the executor logs (its start and stop, jobs that failed, backend errors). Default: nowhere.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>A copy, to which a factory's defaults can be applied without changing them.</summary>
+    internal BatchPoolExecutorOptions Clone() => (BatchPoolExecutorOptions)MemberwiseClone();
+
+    /// <summary>Throws <see cref="BatchPoolSettingException"/> for a value the executor cannot take, naming it as <paramref name="keyOf"/> does.</summary>
+    internal void Validate(Func<string, string> keyOf)
+    {
+        if (Name is not null && !Client.CallNames.IsValidExecutorName(Name))
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(Name)), Name, Client.CallNames.ExecutorNameRule);
+        }
+        if (Image is not null && string.IsNullOrWhiteSpace(Image))
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(Image)), Image, "an image name, or no setting for the backend's default image.");
+        }
+    }
+
+    /// <summary>Applies the settings <paramref name="settings"/> holds to these options.</summary>
+    internal void Read(SettingSource settings)
+    {
+        Name = settings.ReadText(nameof(Name)) ?? Name;
+        Image = settings.ReadText(nameof(Image)) ?? Image;
+        CpusPerJob = settings.ReadCpuCount(nameof(CpusPerJob)) ?? CpusPerJob;
+        WaitOnExit = settings.ReadBool(nameof(WaitOnExit)) ?? WaitOnExit;
+        CleanupBucket = settings.ReadBool(nameof(CleanupBucket)) ?? CleanupBucket;
+        Project = settings.ReadText(nameof(Project)) ?? Project;
+        Validate(settings.KeyOf);
+    }
+}
