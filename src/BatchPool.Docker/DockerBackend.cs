@@ -1,4 +1,5 @@
 using BatchPool.Backends;
+using BatchPool.Configuration;
 using BatchPool.Docker;
 using BatchPool.Storage;
 
@@ -47,7 +48,7 @@ public sealed class DockerBackend : IBatchBackend
     /// <param name="memoryPerJob">Each container's memory limit (<c>512m</c>, <c>2g</c>, <c>4Gi</c>); by default none.</param>
     /// <exception cref="BatchPoolSettingException"><paramref name="memoryPerJob"/> is not an amount of memory.</exception>
     public DockerBackend(string? remoteTmpdir = null, string? dockerEndpoint = null, int? maxParallelJobs = null, string? memoryPerJob = null)
-        : this(new DockerBackendOptions { RemoteTmpdir = remoteTmpdir, DockerEndpoint = dockerEndpoint, MaxParallelJobs = maxParallelJobs, MemoryPerJob = memoryPerJob })
+        : this(new DockerBackendOptions { RemoteTmpdir = remoteTmpdir, DockerEndpoint = dockerEndpoint, MaxParallelJobs = maxParallelJobs, MemoryPerJob = memoryPerJob }, SettingKeys.Parameter)
     {
     }
 
@@ -55,9 +56,14 @@ public sealed class DockerBackend : IBatchBackend
     /// <param name="options">The options.</param>
     /// <exception cref="BatchPoolSettingException">An option has a value the backend cannot take.</exception>
     public DockerBackend(DockerBackendOptions options)
+        : this(options, SettingKeys.PropertyOf<DockerBackendOptions>())
+    {
+    }
+
+    private DockerBackend(DockerBackendOptions options, Func<string, string> keyOf)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _memoryPerJob = options.MemoryLimit(option => $"{nameof(DockerBackendOptions)}.{option}");
+        _memoryPerJob = options.MemoryLimit(keyOf);
         _maxParallelJobs = options.MaxParallelJobs;
         _storage = new FileSystemStorage(options.RemoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
         Endpoint = options.DockerEndpoint ?? (Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DefaultEndpoint);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BatchPool.Backends;
 using BatchPool.Backends.Slurm;
+using BatchPool.Configuration;
 using BatchPool.Storage;
 
 namespace BatchPool;
@@ -55,7 +56,7 @@ public sealed class SlurmBackend : IBatchBackend
             TimeLimit = timeLimit,
             MemoryPerJob = memoryPerJob,
             ExtraSbatchArgs = [.. extraSbatchArgs ?? []],
-        })
+        }, SettingKeys.Parameter)
     {
     }
 
@@ -63,9 +64,14 @@ public sealed class SlurmBackend : IBatchBackend
     /// <param name="options">The options; <see cref="SlurmBackendOptions.RemoteTmpdir"/> is required.</param>
     /// <exception cref="BatchPoolSettingException">An option has a value the backend cannot take.</exception>
     public SlurmBackend(SlurmBackendOptions options)
+        : this(options, SettingKeys.PropertyOf<SlurmBackendOptions>())
+    {
+    }
+
+    private SlurmBackend(SlurmBackendOptions options, Func<string, string> keyOf)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate(option => $"{nameof(SlurmBackendOptions)}.{option}");
+        options.Validate(keyOf);
         _storage = new FileSystemStorage(options.RemoteTmpdir!);
         Partition = options.Partition;
         Account = options.Account;
@@ -77,6 +83,7 @@ public sealed class SlurmBackend : IBatchBackend
         SlurmBinFolder = options.SlurmBinFolder;
         ContainerLauncher = options.ContainerLauncher is { } launcher ? [.. launcher] : null;
         MaxArrayTasks = options.MaxArrayTasks;
+        MaxParallelJobs = options.MaxParallelJobs;
         _slurm = new Lazy<ISlurmClient>(() => new SlurmCommandLine(SlurmBinFolder));
         _monitor = new Lazy<SlurmJobMonitor>(() => new SlurmJobMonitor(Slurm));
         _partitionCpus = new Lazy<Task<int?>>(() => Slurm.CountCpusAsync(Partition, CancellationToken.None));
@@ -105,6 +112,12 @@ public sealed class SlurmBackend : IBatchBackend
 
     /// <summary>The <c>dotnet</c> host on the compute nodes: a path, or a name looked up on the job's PATH (the default, <c>dotnet</c>).</summary>
     public string DotnetPath { get; init; }
+
+    /// <summary>
+    /// How many tasks of one job array (one <c>Submit</c> or <c>Map</c>) run at once (sbatch's <c>--array=0-N%K</c>), or null
+    /// for as many as the cluster schedules.
+    /// </summary>
+    public int? MaxParallelJobs { get; }
 
     /// <summary>The folder of Slurm's commands on this machine, when they are not on PATH.</summary>
     public string? SlurmBinFolder { get; init; }

@@ -46,6 +46,12 @@ public sealed partial class SlurmBackendOptions
     /// </summary>
     public IList<string>? ContainerLauncher { get; set; }
 
+    /// <summary>
+    /// How many tasks of one job array (one <c>Submit</c> or <c>Map</c>) run at once (sbatch's <c>--array=0-N%K</c>); by
+    /// default as many as the cluster schedules.
+    /// </summary>
+    public int? MaxParallelJobs { get; set; }
+
     /// <summary>The most array tasks a <c>Map</c> becomes (see <see cref="SlurmBackend.MaxArrayTasks"/>); by default from the partition's size.</summary>
     public int? MaxArrayTasks { get; set; }
 
@@ -68,6 +74,10 @@ public sealed partial class SlurmBackendOptions
         {
             throw new BatchPoolSettingException(keyOf(nameof(DotnetPath)), DotnetPath, "a path or a command name, such as dotnet.");
         }
+        if (MaxParallelJobs is < 1)
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(MaxParallelJobs)), MaxParallelJobs.ToString(), "at least one job must be able to run.");
+        }
         if (MaxArrayTasks is < 1)
         {
             throw new BatchPoolSettingException(keyOf(nameof(MaxArrayTasks)), MaxArrayTasks.ToString(), "a whole number of at least 1.");
@@ -88,6 +98,7 @@ public sealed partial class SlurmBackendOptions
             SlurmBinFolder = settings.ReadText(nameof(SlurmBinFolder)),
             ContainerLauncher = settings.ReadWords(nameof(ContainerLauncher)),
             MaxArrayTasks = settings.ReadPositiveInt(nameof(MaxArrayTasks)),
+            MaxParallelJobs = settings.ReadPositiveInt(nameof(MaxParallelJobs)),
         };
         options.ExtraSbatchArgs = settings.ReadWords(nameof(ExtraSbatchArgs)) ?? options.ExtraSbatchArgs;
         options.DotnetPath = settings.ReadText(nameof(DotnetPath)) ?? options.DotnetPath;

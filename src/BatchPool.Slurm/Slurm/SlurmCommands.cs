@@ -12,7 +12,7 @@ internal interface ISlurmClient
     /// script and its arguments; <paramref name="environment"/> is added to what the jobs see. Returns the array's job id.
     /// </summary>
     /// <exception cref="SlurmSubmissionException">Slurm refused the job, with sbatch's words.</exception>
-    Task<long> SubmitArrayAsync(int taskCount, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken);
+    Task<long> SubmitArrayAsync(int taskCount, int? maxRunning, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken);
 
     /// <summary>The tasks Slurm still lists of the given arrays, whatever their state.</summary>
     Task<IReadOnlyList<SlurmTaskStatus>> ListAsync(IReadOnlyCollection<long> arrayIds, CancellationToken cancellationToken);
@@ -44,9 +44,9 @@ internal sealed class SlurmCommandLine(string? binFolder) : ISlurmClient
     private static readonly (string Name, int Width)[] Columns = [("JobArrayID", 48), ("State", 24), ("Reason", 48), ("NodeList", 256), ("exit_code", 12)];
     private static readonly string StatusColumns = string.Join(',', Columns.Select(c => $"{c.Name}:{c.Width}"));
 
-    public async Task<long> SubmitArrayAsync(int taskCount, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public async Task<long> SubmitArrayAsync(int taskCount, int? maxRunning, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var (exitCode, output, error) = await RunAsync("sbatch", ["--parsable", $"--array=0-{taskCount - 1}", .. arguments], environment, cancellationToken).ConfigureAwait(false);
+        var (exitCode, output, error) = await RunAsync("sbatch", ["--parsable", ArraySpec(taskCount, maxRunning), .. arguments], environment, cancellationToken).ConfigureAwait(false);
         // --parsable prints "jobid" or "jobid;cluster".
         if (exitCode != 0 || !long.TryParse(output.Split(';')[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var arrayId))
         {
@@ -54,6 +54,12 @@ internal sealed class SlurmCommandLine(string? binFolder) : ISlurmClient
         }
         return arrayId;
     }
+
+    /// <summary>sbatch's <c>--array</c>: tasks 0 to n-1, at most <paramref name="maxRunning"/> of them running at once (Slurm's <c>%</c>).</summary>
+    internal static string ArraySpec(int taskCount, int? maxRunning) =>
+        maxRunning is { } limit && limit < taskCount
+            ? FormattableString.Invariant($"--array=0-{taskCount - 1}%{limit}")
+            : FormattableString.Invariant($"--array=0-{taskCount - 1}");
 
     public async Task<IReadOnlyList<SlurmTaskStatus>> ListAsync(IReadOnlyCollection<long> arrayIds, CancellationToken cancellationToken)
     {

@@ -79,7 +79,7 @@ internal sealed class SlurmSession : IBatchSession
         long arrayId;
         try
         {
-            arrayId = await _backend.Slurm.SubmitArrayAsync(taskCount, sbatch, _options.JobEnvironment(), cancellationToken).ConfigureAwait(false);
+            arrayId = await _backend.Slurm.SubmitArrayAsync(taskCount, _backend.MaxParallelJobs, sbatch, _options.JobEnvironment(), cancellationToken).ConfigureAwait(false);
         }
         catch (SlurmSubmissionException e)
         {

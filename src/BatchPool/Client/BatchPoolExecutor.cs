@@ -68,7 +68,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             WaitOnExit = waitOnExit,
             CleanupBucket = cleanupBucket,
             Project = project,
-        }, option => char.ToLowerInvariant(option[0]) + option[1..])
+        }, SettingKeys.Parameter)
     {
     }
 
@@ -76,7 +76,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     /// <param name="options">The options.</param>
     /// <exception cref="BatchPoolSettingException">An option has a value the executor cannot take.</exception>
     public BatchPoolExecutor(BatchPoolExecutorOptions options)
-        : this(options, option => $"{nameof(BatchPoolExecutorOptions)}.{option}")
+        : this(options, SettingKeys.PropertyOf<BatchPoolExecutorOptions>())
     {
     }
 

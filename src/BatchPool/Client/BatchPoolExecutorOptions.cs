@@ -46,6 +46,10 @@ public sealed class BatchPoolExecutorOptions
         {
             throw new BatchPoolSettingException(keyOf(nameof(Name)), Name, Client.CallNames.ExecutorNameRule);
         }
+        if (CpusPerJob is { IsValid: false } cpus)
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(CpusPerJob)), cpus.Text, CpuCount.Accepted);
+        }
         if (Image is not null && string.IsNullOrWhiteSpace(Image))
         {
             throw new BatchPoolSettingException(keyOf(nameof(Image)), Image, "an image name, or no setting for the backend's default image.");

@@ -8,12 +8,9 @@ namespace BatchPool;
 /// </summary>
 public readonly struct CpuCount : IEquatable<CpuCount>
 {
+    // Conversions never throw (a setting passed as an argument is refused by the executor, which can name it); Parse does.
     private CpuCount(double cores, string text)
     {
-        if (!(cores > 0) || double.IsInfinity(cores))
-        {
-            throw new ArgumentOutOfRangeException(nameof(cores), text, "A CPU count must be a positive, finite number of cores.");
-        }
         Cores = cores;
         Text = text;
     }
@@ -40,7 +37,7 @@ public readonly struct CpuCount : IEquatable<CpuCount>
 
     /// <summary>Cores in Kubernetes notation; see <see cref="Parse"/>.</summary>
     /// <param name="cores">The text.</param>
-    public static implicit operator CpuCount(string cores) => Parse(cores);
+    public static implicit operator CpuCount(string cores) => TryRead(cores, out var count) ? count : new(double.NaN, cores);
 
     /// <summary>Reads <c>"2"</c>, <c>"0.5"</c> or <c>"250m"</c> (thousandths of a core).</summary>
     /// <param name="text">The text.</param>
@@ -48,14 +45,27 @@ public readonly struct CpuCount : IEquatable<CpuCount>
     public static CpuCount Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var trimmed = text.Trim();
-        var milli = trimmed.EndsWith('m');
-        var number = milli ? trimmed[..^1] : trimmed;
-        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        if (!TryRead(text, out var count))
         {
             throw new FormatException($"'{text}' is not a CPU count: write cores as 2, 0.5 or 250m.");
         }
-        return new CpuCount(milli ? value / 1000 : value, trimmed);
+        return count.IsValid ? count : throw new ArgumentOutOfRangeException(nameof(text), text, Accepted);
+    }
+
+    /// <summary>What a count may be.</summary>
+    internal const string Accepted = "a positive, finite number of cores, such as 2, 0.5 or 250m.";
+
+    /// <summary>Whether the count is a positive, finite number of cores; the executor refuses others.</summary>
+    internal bool IsValid => Cores > 0 && !double.IsInfinity(Cores);
+
+    private static bool TryRead(string? text, out CpuCount count)
+    {
+        var trimmed = text?.Trim() ?? "";
+        var milli = trimmed.EndsWith('m');
+        var number = milli ? trimmed[..^1] : trimmed;
+        var parsed = double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value);
+        count = new CpuCount(milli ? value / 1000 : value, trimmed);
+        return parsed;
     }
 
     /// <summary>Creates a count from a whole number of cores.</summary>

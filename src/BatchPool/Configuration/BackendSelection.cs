@@ -31,11 +31,17 @@ internal static class BackendSelection
         {
             return null;
         }
-        var colon = setting.IndexOf(':', StringComparison.Ordinal);
-        var name = (colon < 0 ? setting : setting[..colon]).Trim();
-        var folder = colon < 0 ? null : setting[(colon + 1)..].Trim();
+        var (name, folder) = Parse(setting);
         var options = SettingSource.Environment(name.ToUpperInvariant(), environment, Aliases(name));
         return Create(name, folder, options, $"{Variable}='{setting}'");
+    }
+
+    /// <summary>A <c>BATCHPOOL_BACKEND</c> value's backend name and folder (<c>slurm:/shared</c>), the folder null when absent.</summary>
+    public static (string Name, string? Folder) Parse(string setting)
+    {
+        var colon = setting.IndexOf(':', StringComparison.Ordinal);
+        var folder = colon < 0 ? null : setting[(colon + 1)..].Trim();
+        return ((colon < 0 ? setting : setting[..colon]).Trim(), string.IsNullOrEmpty(folder) ? null : folder);
     }
 
     /// <summary>
@@ -64,7 +70,7 @@ internal static class BackendSelection
     }
 
     /// <summary>Variables of earlier versions, still read.</summary>
-    private static Dictionary<string, string>? Aliases(string name) => name.Trim().ToLowerInvariant() switch
+    public static Dictionary<string, string>? Aliases(string name) => name.Trim().ToLowerInvariant() switch
     {
         "slurm" => new(StringComparer.Ordinal)
         {

@@ -54,7 +54,7 @@ internal static class SettingReader
         source.Read(option, text => ParseDuration(text, bareNumberUnit), DurationAccepted + $" (a bare number counts {Describe(bareNumberUnit)})");
 
     public static CpuCount? ReadCpuCount(this SettingSource source, string option) =>
-        source.Read(option, CpuCount.Parse, "a number of cores such as 2, 0.5 or 250m");
+        source.Read(option, CpuCount.Parse, CpuCount.Accepted);
 
     /// <summary>Space-separated words, or null when not set.</summary>
     public static string[]? ReadWords(this SettingSource source, string option) =>

@@ -282,10 +282,10 @@ public abstract class DockerBackendTests(bool reuseContainers) : IAsyncLifetime
     [Fact]
     public void Invalid_settings_are_refused_at_once()
     {
-        Assert.Throws<FormatException>(() => new DockerBackend(memoryPerJob: "lots"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DockerBackend(memoryPerJob: "1k"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DockerBackend(maxParallelJobs: 0));
-        Assert.Throws<ArgumentException>(() => new BatchPoolExecutor(backend: _backend.Backend, image: " "));
+        Assert.Equal("memoryPerJob", Assert.Throws<BatchPoolSettingException>(() => new DockerBackend(memoryPerJob: "lots")).Setting);
+        Assert.Contains("6 MiB", Assert.Throws<BatchPoolSettingException>(() => new DockerBackend(memoryPerJob: "1k")).Message, StringComparison.Ordinal);
+        Assert.Equal("maxParallelJobs", Assert.Throws<BatchPoolSettingException>(() => new DockerBackend(maxParallelJobs: 0)).Setting);
+        Assert.Equal("image", Assert.Throws<BatchPoolSettingException>(() => new BatchPoolExecutor(backend: _backend.Backend, image: " ")).Setting);
     }
 
     private async Task WaitForNoContainersAsync(string executorName)

@@ -31,7 +31,12 @@ public sealed class ApiTests
         CpuCount half = 0.5;
         Assert.Equal(2, two.ThreadLimit);
         Assert.Equal(1, half.ThreadLimit);
-        Assert.Throws<ArgumentOutOfRangeException>(() => (CpuCount)0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => CpuCount.Parse("0"));
         Assert.Throws<FormatException>(() => CpuCount.Parse("-1"));
+        Assert.Throws<FormatException>(() => CpuCount.Parse("lots"));
+        // A conversion keeps what it was given, for the executor to refuse by the setting's name.
+        Assert.False(((CpuCount)0).IsValid);
+        Assert.False(((CpuCount)"lots").IsValid);
+        Assert.Equal("lots", ((CpuCount)"lots").ToString());
     }
 }

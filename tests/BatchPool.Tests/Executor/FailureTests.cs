@@ -244,11 +244,19 @@ public abstract class FailureTests(Func<TestBackend> createBackend) : IAsyncLife
         Assert.Contains("does not match the hash", error.ToString(), StringComparison.Ordinal);
     }
 
+    private static (string Setting, string? Value) Setting(Func<BatchPoolExecutor> create)
+    {
+        var refused = Assert.Throws<BatchPoolSettingException>(() => create().Dispose());
+        return (refused.Setting, refused.Value);
+    }
+
     [Fact]
     public void Invalid_arguments_are_refused_at_once()
     {
-        Assert.Throws<ArgumentException>(() => new BatchPoolExecutor(name: "a/b", backend: _backend.Backend));
-        Assert.Throws<FormatException>(() => new BatchPoolExecutor(backend: _backend.Backend, cpusPerJob: "lots"));
+        Assert.Equal(("name", "a/b"), Setting(() => new BatchPoolExecutor(name: "a/b", backend: _backend.Backend)));
+        Assert.Equal(("cpusPerJob", "lots"), Setting(() => new BatchPoolExecutor(backend: _backend.Backend, cpusPerJob: "lots")));
+        Assert.Equal(("cpusPerJob", "0"), Setting(() => new BatchPoolExecutor(backend: _backend.Backend, cpusPerJob: 0)));
+        Assert.Equal(("cpusPerJob", "-0.5"), Setting(() => new BatchPoolExecutor(backend: _backend.Backend, cpusPerJob: -0.5)));
         using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
         Assert.Throws<ArgumentOutOfRangeException>(() => bpe.Map(x => x, [1], chunksize: 0));
     }

@@ -32,6 +32,6 @@ public sealed class BackendSelectionTests
         Assert.Null(BackendSelection.Create(_ => null));
         await using var local = Assert.IsType<LocalBackend>(BackendSelection.Create(name => name == "BATCHPOOL_BACKEND" ? "local" : null));
         Assert.Contains("the backend is one of local, slurm, docker", Assert.Throws<BatchPoolSettingException>(() => BackendSelection.Create(_ => "mainframe:/x")).Message, StringComparison.Ordinal);
-        Assert.Contains("shares with the nodes", Assert.Throws<BatchPoolSettingException>(() => BackendSelection.Create(_ => "slurm")).Message, StringComparison.Ordinal);
+        Assert.Contains("shares with the nodes", Assert.Throws<BatchPoolSettingException>(() => BackendSelection.Create(name => name == "BATCHPOOL_BACKEND" ? "slurm" : null)).Message, StringComparison.Ordinal);
     }
 }

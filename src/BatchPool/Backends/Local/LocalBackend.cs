@@ -1,5 +1,6 @@
 using BatchPool.Backends;
 using BatchPool.Backends.Local;
+using BatchPool.Configuration;
 using BatchPool.Storage;
 
 namespace BatchPool;
@@ -24,7 +25,7 @@ public sealed class LocalBackend : IBatchBackend
     /// How many jobs of one executor run at once; by default the machine's cores divided by the executor's <c>cpusPerJob</c>.
     /// </param>
     public LocalBackend(string? remoteTmpdir = null, int? maxParallelJobs = null)
-        : this(new LocalBackendOptions { RemoteTmpdir = remoteTmpdir, MaxParallelJobs = maxParallelJobs })
+        : this(new LocalBackendOptions { RemoteTmpdir = remoteTmpdir, MaxParallelJobs = maxParallelJobs }, SettingKeys.Parameter)
     {
     }
 
@@ -32,9 +33,14 @@ public sealed class LocalBackend : IBatchBackend
     /// <param name="options">The options.</param>
     /// <exception cref="BatchPoolSettingException">An option has a value the backend cannot take.</exception>
     public LocalBackend(LocalBackendOptions options)
+        : this(options, SettingKeys.PropertyOf<LocalBackendOptions>())
+    {
+    }
+
+    private LocalBackend(LocalBackendOptions options, Func<string, string> keyOf)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate(option => $"{nameof(LocalBackendOptions)}.{option}");
+        options.Validate(keyOf);
         _maxParallelJobs = options.MaxParallelJobs;
         Storage = new FileSystemStorage(options.RemoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
         PayloadsThroughStorage = options.PayloadsThroughStorage;
