@@ -46,8 +46,9 @@ internal readonly record struct CallReturn(CallAwaiting Awaited, Type? ValueType
     public bool Fits(Type? futureType) => (futureType, ValueType) switch
     {
         (null, _) => true,
-        // Nothing is delivered: the future's value is null, which a non-nullable value type cannot be.
-        (_, null) => !futureType.IsValueType || Nullable.GetUnderlyingType(futureType) is not null,
+        // Nothing is delivered: the future's value is null, which a non-nullable value type cannot be, and a task type
+        // would be one awaited already.
+        (_, null) => (!futureType.IsValueType || Nullable.GetUnderlyingType(futureType) is not null) && OfReturnType(futureType).Awaited == CallAwaiting.None,
         _ => futureType.IsAssignableFrom(ValueType),
     };
 }
