@@ -4,10 +4,13 @@ using BatchPool.Client;
 namespace BatchPool;
 
 // Map and MapAsync, as Executor.map: every chunk is submitted before the call returns; results come back in order,
-// blocking only for the next; an error or a timeout cancels the map's other jobs and is thrown.
+// blocking only for the next; an error or a timeout cancels the map's other jobs and is thrown. Over one, two and three
+// zipped sequences, each for plain functions and for functions returning Task, Task<T>, ValueTask or ValueTask<T>, which
+// the worker awaits (see Submit for how C# picks among them); a function without a value yields null for each call, as
+// Python's map yields None.
 public sealed partial class BatchPoolExecutor
 {
-    /// <summary>Calls <paramref name="fn"/> on workers for each item and yields the results in order.</summary>
+    /// <summary>Calls a function on workers for each item and yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
     /// <typeparam name="TResult">The function's result type.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
@@ -20,60 +23,294 @@ public sealed partial class BatchPoolExecutor
     public IEnumerable<TResult> Map<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
         MapCore<TResult>(fn, Zip(items), timeout, chunksize);
 
-    /// <summary>Calls <paramref name="fn"/> on workers for each pair of items, zipped, and yields the results in order.</summary>
-    /// <typeparam name="T1">The first items' type.</typeparam>
-    /// <typeparam name="T2">The second items' type.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
-    /// <param name="fn">The function; it travels with everything it captures.</param>
-    /// <param name="items1">The first arguments.</param>
-    /// <param name="items2">The second arguments; as many as the first.</param>
-    /// <param name="timeout">How long to wait for each result; a timeout cancels the map's jobs and is thrown.</param>
-    /// <param name="chunksize">How many calls each job runs.</param>
-    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize);
-
-    /// <summary>Calls <paramref name="fn"/> on workers for each triple of items, zipped, and yields the results in order.</summary>
-    /// <typeparam name="T1">The first items' type.</typeparam>
-    /// <typeparam name="T2">The second items' type.</typeparam>
-    /// <typeparam name="T3">The third items' type.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
-    /// <param name="fn">The function; it travels with everything it captures.</param>
-    /// <param name="items1">The first arguments.</param>
-    /// <param name="items2">The second arguments; as many as the first.</param>
-    /// <param name="items3">The third arguments; as many as the first.</param>
-    /// <param name="timeout">How long to wait for each result; a timeout cancels the map's jobs and is thrown.</param>
-    /// <param name="chunksize">How many calls each job runs.</param>
-    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize);
-
-    /// <summary>Asynchronous <see cref="Map{T1, TResult}"/>: submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each item; submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
     /// <typeparam name="TResult">The function's result type.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="items">The items; each is one call.</param>
-    /// <param name="timeout">How long to wait for each result; a timeout cancels the map's jobs and is thrown.</param>
-    /// <param name="chunksize">How many calls each job runs.</param>
-    /// <param name="cancellationToken">Stops the enumeration and cancels the map's jobs.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
         MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, cancellationToken);
 
-    /// <summary>Asynchronous <see cref="Map{T1, T2, TResult}"/>.</summary>
+    /// <summary>Calls an asynchronous function on workers for each item (the worker awaits each call to completion) and yields the results in order.</summary>
+    /// <typeparam name="T1">The items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items">The items; each is one call.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, Task<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <typeparam name="T1">The items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items">The items; each is one call.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
+    public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, Task<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each item (the worker awaits each call to completion) and yields the results in order.</summary>
+    /// <typeparam name="T1">The items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items">The items; each is one call.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, ValueTask<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <typeparam name="T1">The items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items">The items; each is one call.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, ValueTask<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each item (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items">The items; each is one call.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
+    public IEnumerable<object?> Map<T1>(Func<T1, Task> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<object?>(fn, Zip(items), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items">The items; each is one call.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
+    public IAsyncEnumerable<object?> MapAsync<T1>(Func<T1, Task> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each item (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items">The items; each is one call.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public IEnumerable<object?> Map<T1>(Func<T1, ValueTask> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<object?>(fn, Zip(items), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items">The items; each is one call.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public IAsyncEnumerable<object?> MapAsync<T1>(Func<T1, ValueTask> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls a function on workers for each pair of items, zipped, and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
     /// <typeparam name="T2">The second items' type.</typeparam>
     /// <typeparam name="TResult">The function's result type.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="items1">The first arguments.</param>
     /// <param name="items2">The second arguments; as many as the first.</param>
-    /// <param name="timeout">How long to wait for each result; a timeout cancels the map's jobs and is thrown.</param>
-    /// <param name="chunksize">How many calls each job runs.</param>
-    /// <param name="cancellationToken">Stops the enumeration and cancels the map's jobs.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each pair of items, zipped; submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
         MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
 
-    /// <summary>Asynchronous <see cref="Map{T1, T2, T3, TResult}"/>.</summary>
+    /// <summary>Calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion) and yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    [OverloadResolutionPriority(1)]
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    [OverloadResolutionPriority(1)]
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion) and yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    [OverloadResolutionPriority(1)]
+    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    [OverloadResolutionPriority(1)]
+    public IAsyncEnumerable<object?> MapAsync<T1, T2>(Func<T1, T2, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IAsyncEnumerable<object?> MapAsync<T1, T2>(Func<T1, T2, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls a function on workers for each triple of items, zipped, and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
     /// <typeparam name="T2">The second items' type.</typeparam>
     /// <typeparam name="T3">The third items' type.</typeparam>
@@ -82,14 +319,185 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items1">The first arguments.</param>
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="items3">The third arguments; as many as the first.</param>
-    /// <param name="timeout">How long to wait for each result; a timeout cancels the map's jobs and is thrown.</param>
-    /// <param name="chunksize">How many calls each job runs.</param>
-    /// <param name="cancellationToken">Stops the enumeration and cancels the map's jobs.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each triple of items, zipped; submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
         MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
 
+    /// <summary>Calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion) and yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    [OverloadResolutionPriority(1)]
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    [OverloadResolutionPriority(1)]
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion) and yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    [OverloadResolutionPriority(1)]
+    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    [OverloadResolutionPriority(1)]
+    public IAsyncEnumerable<object?> MapAsync<T1, T2, T3>(Func<T1, T2, T3, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+
+    /// <summary>Calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
+        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize);
+
+    /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
+    /// <typeparam name="T1">The first items' type.</typeparam>
+    /// <typeparam name="T2">The second items' type.</typeparam>
+    /// <typeparam name="T3">The third items' type.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="items1">The first arguments.</param>
+    /// <param name="items2">The second arguments; as many as the first.</param>
+    /// <param name="items3">The third arguments; as many as the first.</param>
+    /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
+    /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
+    /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
+    /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException">The sequences differ in length.</exception>
+    public IAsyncEnumerable<object?> MapAsync<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+
     private IEnumerable<TResult> MapCore<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize)
     {
+        CheckReturn(fn, typeof(TResult));
         var prepared = Prepare(fn, Chunking.Split(calls, chunksize));
         SubmitAsync(prepared, CancellationToken.None).GetAwaiter().GetResult();
         return Results<TResult>(prepared.ConvertAll<PendingJob?>(p => p.Job), timeout);
@@ -97,6 +505,7 @@ public sealed partial class BatchPoolExecutor
 
     private IAsyncEnumerable<TResult> MapCoreAsync<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, CancellationToken cancellationToken)
     {
+        CheckReturn(fn, typeof(TResult));
         var prepared = Prepare(fn, Chunking.Split(calls, chunksize));
         var submission = SubmitAsync(prepared, cancellationToken);
         return ResultsAsync<TResult>(submission, prepared.ConvertAll<PendingJob?>(p => p.Job), timeout, cancellationToken);

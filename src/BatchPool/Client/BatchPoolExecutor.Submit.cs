@@ -1,9 +1,15 @@
+using System.Runtime.CompilerServices;
 using BatchPool.Client;
+using BatchPool.Worker;
 
 namespace BatchPool;
 
-// Submit and SubmitAsync for functions of 0 to 4 arguments: each form names its delegate type, so lambdas bind without
-// casts, and every form funnels into SubmitCore. C# named arguments inside a lambda play the role of Python's kwargs.
+// Submit and SubmitAsync for functions of 0 to 4 arguments: each form names its delegate type, so lambdas and method
+// groups bind without casts, and every form funnels into SubmitCore. A function returning Task, Task<T>, ValueTask or
+// ValueTask<T> has forms of its own, which C# prefers to the form of plain values (a more specific parameter type), so
+// that its future holds what the task completes with: the worker awaits it (CallReturn is the one rule for that). An
+// async lambda converts to Task and ValueTask forms alike: the Task forms' priority settles it, as an async lambda is a
+// Task one unless it names its return type. C# named arguments inside a lambda play the role of Python's kwargs.
 public sealed partial class BatchPoolExecutor
 {
     /// <summary>Calls a function on a worker with the given arguments and returns a future of its value.</summary>
@@ -11,44 +17,71 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public BatchPoolFuture<TResult> Submit<TResult>(Func<TResult> fn)
     {
-        var job = SubmitCore(fn, []);
+        var job = SubmitCore(fn, [], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
     /// <summary>Calls a function on a worker with the given arguments; completes, once the job is submitted, with a future of its value.</summary>
     /// <typeparam name="TResult">The function's result type.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<TResult> fn, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there, and returns a future of its value.</summary>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture<TResult> Submit<TResult>(Func<Task<TResult>> fn)
     {
-        var job = SubmitCore(fn, []);
+        var job = SubmitCore(fn, [], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there; completes, once the job is submitted, with a future of its value.</summary>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<Task<TResult>> fn, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture<TResult> Submit<TResult>(Func<ValueTask<TResult>> fn)
+    {
+        var job = SubmitCore(fn, [], typeof(TResult));
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<ValueTask<TResult>> fn, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -58,39 +91,62 @@ public sealed partial class BatchPoolExecutor
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public BatchPoolFuture Submit(Action fn)
     {
-        var job = SubmitCore(fn, []);
+        var job = SubmitCore(fn, [], null);
         return BatchPoolFuture.ForCall(job);
     }
 
     /// <summary>Calls an action on a worker with the given arguments; completes, once the job is submitted, with a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public async Task<BatchPoolFuture> SubmitAsync(Action fn, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there, and returns a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture Submit(Func<Task> fn)
     {
-        var job = SubmitCore(fn, []);
+        var job = SubmitCore(fn, [], null);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture> SubmitAsync(Func<Task> fn, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], null, cancellationToken).ConfigureAwait(false);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture Submit(Func<ValueTask> fn)
+    {
+        var job = SubmitCore(fn, [], null);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture> SubmitAsync(Func<ValueTask> fn, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -101,9 +157,10 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, TResult> fn, T1 arg1)
     {
-        var job = SubmitCore(fn, [arg1]);
+        var job = SubmitCore(fn, [arg1], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -112,39 +169,69 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="TResult">The function's result type.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, TResult> fn, T1 arg1, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there, and returns a future of its value.</summary>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, Task<TResult>> fn, T1 arg1)
     {
-        var job = SubmitCore(fn, [arg1]);
+        var job = SubmitCore(fn, [arg1], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there; completes, once the job is submitted, with a future of its value.</summary>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, Task<TResult>> fn, T1 arg1, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, ValueTask<TResult>> fn, T1 arg1)
+    {
+        var job = SubmitCore(fn, [arg1], typeof(TResult));
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, ValueTask<TResult>> fn, T1 arg1, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -156,7 +243,7 @@ public sealed partial class BatchPoolExecutor
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public BatchPoolFuture Submit<T1>(Action<T1> fn, T1 arg1)
     {
-        var job = SubmitCore(fn, [arg1]);
+        var job = SubmitCore(fn, [arg1], null);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -164,37 +251,64 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public async Task<BatchPoolFuture> SubmitAsync<T1>(Action<T1> fn, T1 arg1, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there, and returns a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture Submit<T1>(Func<T1, Task> fn, T1 arg1)
     {
-        var job = SubmitCore(fn, [arg1]);
+        var job = SubmitCore(fn, [arg1], null);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture> SubmitAsync<T1>(Func<T1, Task> fn, T1 arg1, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], null, cancellationToken).ConfigureAwait(false);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture Submit<T1>(Func<T1, ValueTask> fn, T1 arg1)
+    {
+        var job = SubmitCore(fn, [arg1], null);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture> SubmitAsync<T1>(Func<T1, ValueTask> fn, T1 arg1, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [arg1], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -207,9 +321,10 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2)
     {
-        var job = SubmitCore(fn, [arg1, arg2]);
+        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -220,43 +335,77 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there, and returns a future of its value.</summary>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, T1 arg1, T2 arg2)
     {
-        var job = SubmitCore(fn, [arg1, arg2]);
+        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there; completes, once the job is submitted, with a future of its value.</summary>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, T1 arg1, T2 arg2)
+    {
+        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult));
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -270,7 +419,7 @@ public sealed partial class BatchPoolExecutor
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public BatchPoolFuture Submit<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2)
     {
-        var job = SubmitCore(fn, [arg1, arg2]);
+        var job = SubmitCore(fn, [arg1, arg2], null);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -280,16 +429,16 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there, and returns a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
@@ -297,24 +446,55 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture Submit<T1, T2>(Func<T1, T2, Task> fn, T1 arg1, T2 arg2)
     {
-        var job = SubmitCore(fn, [arg1, arg2]);
+        var job = SubmitCore(fn, [arg1, arg2], null);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Func<T1, T2, Task> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, cancellationToken).ConfigureAwait(false);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture Submit<T1, T2>(Func<T1, T2, ValueTask> fn, T1 arg1, T2 arg2)
+    {
+        var job = SubmitCore(fn, [arg1, arg2], null);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Func<T1, T2, ValueTask> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -329,9 +509,10 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg3">The third argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3]);
+        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -344,47 +525,85 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there, and returns a future of its value.</summary>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <typeparam name="T3">The type of the third argument.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3]);
+        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there; completes, once the job is submitted, with a future of its value.</summary>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <typeparam name="T3">The type of the third argument.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="T3">The type of the third argument.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3)
+    {
+        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult));
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="T3">The type of the third argument.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -400,7 +619,7 @@ public sealed partial class BatchPoolExecutor
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public BatchPoolFuture Submit<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3]);
+        var job = SubmitCore(fn, [arg1, arg2, arg3], null);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -412,16 +631,16 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there, and returns a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <typeparam name="T3">The type of the third argument.</typeparam>
@@ -431,13 +650,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg3">The third argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture Submit<T1, T2, T3>(Func<T1, T2, T3, Task> fn, T1 arg1, T2 arg2, T3 arg3)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3]);
+        var job = SubmitCore(fn, [arg1, arg2, arg3], null);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <typeparam name="T3">The type of the third argument.</typeparam>
@@ -445,12 +665,46 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Func<T1, T2, T3, Task> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, cancellationToken).ConfigureAwait(false);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="T3">The type of the third argument.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture Submit<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3)
+    {
+        var job = SubmitCore(fn, [arg1, arg2, arg3], null);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="T3">The type of the third argument.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -467,9 +721,10 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg4">The fourth argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4]);
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -484,21 +739,22 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there, and returns a future of its value.</summary>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <typeparam name="T3">The type of the third argument.</typeparam>
     /// <typeparam name="T4">The type of the fourth argument.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
@@ -506,29 +762,70 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg4">The fourth argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4]);
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult));
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
-    /// <summary>Calls an asynchronous function on a worker, runs it to completion there; completes, once the job is submitted, with a future of its value.</summary>
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <typeparam name="T3">The type of the third argument.</typeparam>
     /// <typeparam name="T4">The type of the fourth argument.</typeparam>
-    /// <typeparam name="TResult">The function's result type.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="T3">The type of the third argument.</typeparam>
+    /// <typeparam name="T4">The type of the fourth argument.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <param name="arg4">The fourth argument.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
+    {
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult));
+        return new BatchPoolFuture<TResult>(job, 0);
+    }
+
+    /// <summary>Calls an asynchronous function on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its value.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="T3">The type of the third argument.</typeparam>
+    /// <typeparam name="T4">The type of the fourth argument.</typeparam>
+    /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <param name="arg4">The fourth argument.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -546,7 +843,7 @@ public sealed partial class BatchPoolExecutor
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public BatchPoolFuture Submit<T1, T2, T3, T4>(Action<T1, T2, T3, T4> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4]);
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -560,16 +857,16 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Action<T1, T2, T3, T4> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there, and returns a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <typeparam name="T3">The type of the third argument.</typeparam>
@@ -581,13 +878,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg4">The fourth argument.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public BatchPoolFuture Submit<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Task> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4]);
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null);
         return BatchPoolFuture.ForCall(job);
     }
 
-    /// <summary>Calls an asynchronous action on a worker, runs it to completion there; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <typeparam name="T2">The type of the second argument.</typeparam>
     /// <typeparam name="T3">The type of the third argument.</typeparam>
@@ -597,26 +895,89 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
-    /// <param name="cancellationToken">Cancels the submission (not the job once submitted).</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    [OverloadResolutionPriority(1)]
     public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Task> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
-    private PendingJob SubmitCore(Delegate function, object?[] arguments)
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="T3">The type of the third argument.</typeparam>
+    /// <typeparam name="T4">The type of the fourth argument.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <param name="arg4">The fourth argument.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public BatchPoolFuture Submit<T1, T2, T3, T4>(Func<T1, T2, T3, T4, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <typeparam name="T3">The type of the third argument.</typeparam>
+    /// <typeparam name="T4">The type of the fourth argument.</typeparam>
+    /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <param name="arg4">The fourth argument.</param>
+    /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
+    /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Func<T1, T2, T3, T4, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
+    {
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, cancellationToken).ConfigureAwait(false);
+        return BatchPoolFuture.ForCall(job);
+    }
+
+    private PendingJob SubmitCore(Delegate function, object?[] arguments, Type? futureType)
+    {
+        CheckReturn(function, futureType);
         var prepared = Prepare(function, [[arguments]]);
         SubmitAsync(prepared, CancellationToken.None).GetAwaiter().GetResult();
         return prepared[0].Job;
     }
 
-    private async Task<PendingJob> SubmitCoreAsync(Delegate function, object?[] arguments, CancellationToken cancellationToken)
+    private async Task<PendingJob> SubmitCoreAsync(Delegate function, object?[] arguments, Type? futureType, CancellationToken cancellationToken)
     {
+        CheckReturn(function, futureType);
+        cancellationToken.ThrowIfCancellationRequested();
         var prepared = Prepare(function, [[arguments]]);
         await SubmitAsync(prepared, cancellationToken).ConfigureAwait(false);
         return prepared[0].Job;
+    }
+
+    /// <summary>
+    /// Refuses a function whose future could not hold what its call delivers: only a task type given as an explicit
+    /// type argument gets there (<c>Submit&lt;Task&lt;int&gt;&gt;(f)</c> binds the form of plain values, and the worker
+    /// awaits the task), which would otherwise fail at <c>Result()</c> with an invalid cast.
+    /// </summary>
+    private static void CheckReturn(Delegate? function, Type? futureType)
+    {
+        if (function is null)
+        {
+            return;
+        }
+        var returned = CallReturn.Of(function.GetType());
+        if (!returned.Fits(futureType))
+        {
+            var declared = function.GetType().GetMethod("Invoke")!.ReturnType;
+            throw new ArgumentException(
+                $"The function returns {declared}, which the worker awaits: its future holds {(returned.ValueType is { } value ? $"a {value}" : "no value")}, " +
+                $"not a {futureType}. Leave the type arguments to the compiler, which picks the form for asynchronous functions.",
+                "fn");
+        }
     }
 }

@@ -137,7 +137,8 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     /// <summary>Asynchronous <see cref="Shutdown"/>.</summary>
     /// <param name="wait">Whether to wait for every job to end before the task completes.</param>
     /// <param name="cancelFutures">Whether to cancel every job that has not ended first (see <see cref="Shutdown"/>).</param>
-    public Task ShutdownAsync(bool wait = true, bool cancelFutures = false)
+    /// <param name="cancellationToken">Stops waiting (<see cref="OperationCanceledException"/>); the shutdown goes on.</param>
+    public Task ShutdownAsync(bool wait = true, bool cancelFutures = false, CancellationToken cancellationToken = default)
     {
         Task finishing;
         PendingJob[] cancelling = [];
@@ -156,7 +157,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         {
             job.Cancel();
         }
-        return wait ? finishing : Task.CompletedTask;
+        return wait ? finishing.WaitAsync(cancellationToken) : Task.CompletedTask;
     }
 
     /// <summary>Shuts the executor down, waiting for its jobs when it was created with <c>waitOnExit</c>.</summary>

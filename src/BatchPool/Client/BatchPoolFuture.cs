@@ -6,8 +6,15 @@ namespace BatchPool;
 
 /// <summary>
 /// The eventual outcome of one call submitted to a <see cref="BatchPoolExecutor"/>, as in <c>concurrent.futures</c>.
-/// This non-generic form is what calls without a value (<see cref="Action"/>, <c>Func&lt;Task&gt;</c>) return.
+/// This non-generic form is what calls without a value (<see cref="Action"/>, <c>Func&lt;Task&gt;</c>,
+/// <c>Func&lt;ValueTask&gt;</c>) return, and the common type of futures of different result types
+/// (see <see cref="BatchPoolFutures"/>).
 /// </summary>
+/// <remarks>
+/// Two ways to stop, never to be confused: a <see cref="CancellationToken"/> or a timeout given to a wait
+/// (<see cref="WaitAsync"/>, <c>ResultAsync</c>, <see cref="BatchPoolFutures"/>) stops that wait and leaves the job
+/// running; <see cref="Cancel"/> stops the job.
+/// </remarks>
 public class BatchPoolFuture
 {
     private protected readonly PendingJob _job;
@@ -36,8 +43,10 @@ public class BatchPoolFuture
     /// </summary>
     public bool Cancel() => _job.Cancel();
 
-    /// <summary>Cancels the call; see <see cref="Cancel"/>.</summary>
-    public Task<bool> CancelAsync() => Task.FromResult(_job.Cancel());
+    /// <summary>Cancels the call; see <see cref="Cancel"/>. Cancelling does not wait for the backend: the task is complete at once.</summary>
+    /// <param name="cancellationToken">When already cancelled, the call is not cancelled and the task is.</param>
+    public Task<bool> CancelAsync(CancellationToken cancellationToken = default) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled<bool>(cancellationToken) : Task.FromResult(_job.Cancel());
 
     /// <summary>
     /// Waits for the call and returns the exception it ended with, or null when it succeeded: the function's own
@@ -65,7 +74,7 @@ public class BatchPoolFuture
 
     /// <summary>Waits asynchronously for the call to finish; re-throws its exception.</summary>
     /// <param name="timeout">How long to wait; null waits as long as it takes. A timeout does not cancel the call.</param>
-    /// <param name="cancellationToken">Stops waiting (the call goes on).</param>
+    /// <param name="cancellationToken">Stops waiting (the call goes on; <see cref="Cancel"/> stops it).</param>
     public async Task WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         PendingJob.ValueOf(await _job.WaitAsync(timeout, cancellationToken).ConfigureAwait(false), _index);
 
@@ -79,6 +88,18 @@ public class BatchPoolFuture
 
     /// <summary>Lets <c>await future</c> wait for the call.</summary>
     public TaskAwaiter GetAwaiter() => WaitAsync().GetAwaiter();
+
+    /// <summary>
+    /// A task that completes when the call does: successfully, with the call's exception (as <c>Result</c> throws it),
+    /// or cancelled when the call was. For APIs that take tasks (<see cref="Task.WhenAll(Task[])"/>, say).
+    /// </summary>
+    public Task AsTask() => WaitAsync();
+
+    /// <summary>Completes when the call's job has ended, however it ended.</summary>
+    internal Task Completion => _job.Outcomes;
+
+    /// <summary>True when the call is done and ended with an exception (a cancelled call did not).</summary>
+    internal bool EndedWithException => Done && !Cancelled && Exception(TimeSpan.Zero) is not null;
 
     private protected void OnDone(Action callback)
     {
@@ -127,7 +148,7 @@ public sealed class BatchPoolFuture<TResult> : BatchPoolFuture
 
     /// <summary>Waits asynchronously for the call and returns its value; see <see cref="Result"/>.</summary>
     /// <param name="timeout">How long to wait; null waits as long as it takes. A timeout does not cancel the call.</param>
-    /// <param name="cancellationToken">Stops waiting (the call goes on).</param>
+    /// <param name="cancellationToken">Stops waiting (the call goes on; <see cref="BatchPoolFuture.Cancel"/> stops it).</param>
     public async Task<TResult> ResultAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         (TResult)PendingJob.ValueOf(await _job.WaitAsync(timeout, cancellationToken).ConfigureAwait(false), _index)!;
 
@@ -141,4 +162,10 @@ public sealed class BatchPoolFuture<TResult> : BatchPoolFuture
 
     /// <summary>Lets <c>await future</c> produce the call's value.</summary>
     public new TaskAwaiter<TResult> GetAwaiter() => ResultAsync().GetAwaiter();
+
+    /// <summary>
+    /// A task that completes with the call's value, faults with its exception (as <see cref="Result"/> throws it), or is
+    /// cancelled when the call was. For APIs that take tasks (<see cref="Task.WhenAll{TResult}(Task{TResult}[])"/>, say).
+    /// </summary>
+    public new Task<TResult> AsTask() => ResultAsync();
 }

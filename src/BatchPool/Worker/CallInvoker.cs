@@ -5,7 +5,10 @@ using BatchPool.Codec;
 
 namespace BatchPool.Worker;
 
-/// <summary>Calls a shipped function; asynchronous functions (Task, ValueTask) run to completion, as the original runs coroutines.</summary>
+/// <summary>
+/// Calls a shipped function; asynchronous functions (see <see cref="CallReturn"/>) run to completion, as the original
+/// runs coroutines, and their exceptions come out of the await as they were thrown.
+/// </summary>
 internal static class CallInvoker
 {
     // Per delegate type: how to await what it returns, or null when it returns a plain value (most calls: no task then).
@@ -28,31 +31,28 @@ internal static class CallInvoker
 
     private static Func<object, Task<object?>>? AwaiterFor(Type delegateType) => Awaiters.GetOrAdd(delegateType, static delegateType =>
     {
-        var type = delegateType.GetMethod("Invoke")!.ReturnType;
-        if (type == typeof(Task))
+        var returned = CallReturn.Of(delegateType);
+        switch (returned.Awaited)
         {
-            return async value => { await ((Task)value).ConfigureAwait(false); return null; };
+            case CallAwaiting.Task:
+                return async value => { await ((Task)value).ConfigureAwait(false); return null; };
+            case CallAwaiting.ValueTask:
+                return async value => { await ((ValueTask)value).ConfigureAwait(false); return null; };
+            case CallAwaiting.TaskOfValue:
+                var result = typeof(Task<>).MakeGenericType(returned.ValueType!).GetProperty(nameof(Task<object>.Result))!;
+                return async value => { await ((Task)value).ConfigureAwait(false); return result.GetValue(value); };
+            case CallAwaiting.ValueTaskOfValue:
+                var valueTask = typeof(ValueTask<>).MakeGenericType(returned.ValueType!);
+                var asTask = valueTask.GetMethod(nameof(ValueTask<object>.AsTask))!;
+                var taskResult = asTask.ReturnType.GetProperty(nameof(Task<object>.Result))!;
+                return async value =>
+                {
+                    var task = (Task)asTask.Invoke(value, null)!;
+                    await task.ConfigureAwait(false);
+                    return taskResult.GetValue(task);
+                };
+            default:
+                return null;
         }
-        if (type == typeof(ValueTask))
-        {
-            return async value => { await ((ValueTask)value).ConfigureAwait(false); return null; };
-        }
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Task<>))
-        {
-            var result = type.GetProperty(nameof(Task<object>.Result))!;
-            return async value => { await ((Task)value).ConfigureAwait(false); return result.GetValue(value); };
-        }
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            var asTask = type.GetMethod(nameof(ValueTask<object>.AsTask))!;
-            var result = asTask.ReturnType.GetProperty(nameof(Task<object>.Result))!;
-            return async value =>
-            {
-                var task = (Task)asTask.Invoke(value, null)!;
-                await task.ConfigureAwait(false);
-                return result.GetValue(task);
-            };
-        }
-        return null;
     });
 }
