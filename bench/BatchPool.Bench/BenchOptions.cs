@@ -5,7 +5,7 @@ namespace BatchPool.Bench;
 /// <summary>The command line: which workloads, how many repetitions, whether to run the Python peers.</summary>
 internal sealed record BenchOptions
 {
-    public static readonly IReadOnlyList<int> AllWorkloads = [1, 2, 3, 4, 5, 6, 7];
+    public static readonly IReadOnlyList<int> AllWorkloads = [1, 2, 3, 4, 5, 6, 7, 8];
 
     public bool Quick { get; init; }
 
@@ -48,7 +48,7 @@ internal sealed record BenchOptions
           dotnet run -c Release --project bench/BatchPool.Bench -- [options]
         Options:
           --quick               fewer repetitions
-          --only 1,3            run only these workloads (1-7; 7 needs a Docker engine and the worker image)
+          --only 1,3            run only these workloads (1-8; 7 needs a Docker engine and the worker image)
           --no-peers            skip the Python peers
           --diagnose            also time the parts of workload 1's path alone (codec, storage, cleanup)
           --python PATH         the interpreter for the peers (default /usr/bin/python3)

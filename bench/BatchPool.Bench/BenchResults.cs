@@ -25,6 +25,10 @@ internal sealed class BenchResults
 
     public List<DockerMapRun>? DockerMap { get; set; }
 
+    public List<LargeValueRun>? LargeValues { get; set; }
+
+    public LargeCaptureMemoryRun? LargeCaptureMemory { get; set; }
+
     public Dictionary<string, string> Errors { get; } = [];
 
     public MapRun? MedianMap1 => Map1 is null ? null : Stats.MedianBy(Map1, r => r.Total);

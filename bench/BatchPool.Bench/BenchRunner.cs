@@ -49,6 +49,21 @@ internal static class BenchRunner
                 return run;
             }));
         }
+        if (options.Includes(8))
+        {
+            var data = BigClosureWorkload.MakeData();
+            Attempt(results, "W8", () => results.LargeValues = Stats.Repeat(options.Runs, options.RepeatBudget, () =>
+            {
+                var run = LargeValueWorkload.Run(data);
+                Console.WriteLine($"  W8 run: map of {LargeValueWorkload.MapCalls} over an 80 MB capture {Seconds(run.BigCaptureMapSeconds)}; 80 MB argument round trip {Seconds(run.ArgumentRoundTripSeconds)}");
+                return run;
+            }));
+            Attempt(results, "W8 memory", () =>
+            {
+                var run = results.LargeCaptureMemory = ChildProcess.Run<LargeCaptureMemoryRun>(8);
+                Console.WriteLine($"  W8 memory: {LargeValueWorkload.MemoryCalls} calls over {Megabytes(run.CaptureMegabytes)}: stored {Bytes(run.StoredBytes)}, client peak {Megabytes(run.PeakMegabytes)} ({Megabytes(run.AboveBaselineMegabytes)} above its baseline)");
+            });
+        }
         if (options.Diagnose)
         {
             Attempt(results, "diagnose", DiagnoseWorkload.Run);

@@ -73,9 +73,14 @@ internal static class MachineInfo
         File.Exists("/proc/loadavg") ? "load average " + string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load average unknown";
 
     /// <summary>This process's peak resident set (VmHWM), in MB (10^6 bytes), or null off Linux.</summary>
-    public static double? PeakRssMegabytes()
+    public static double? PeakRssMegabytes() => StatusMegabytes("VmHWM");
+
+    /// <summary>This process's resident set now (VmRSS), in MB (10^6 bytes), or null off Linux.</summary>
+    public static double? ResidentMegabytes() => StatusMegabytes("VmRSS");
+
+    private static double? StatusMegabytes(string field)
     {
-        var value = FirstValue("/proc/self/status", "VmHWM")?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        var value = FirstValue("/proc/self/status", field)?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
         return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb * 1024 / 1e6 : null;
     }
 }

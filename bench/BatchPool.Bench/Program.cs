@@ -29,6 +29,9 @@ switch (options.ChildWorkload)
     case 6:
         ChildProcess.Reply(MemoryWorkload.RunHere());
         return 0;
+    case 8:
+        ChildProcess.Reply(LargeValueWorkload.RunHere());
+        return 0;
     case { } other:
         Console.Error.WriteLine($"Workload {other} does not run as a child process.");
         return 2;

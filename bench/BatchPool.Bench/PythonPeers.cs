@@ -24,6 +24,8 @@ internal static class PythonPeers
     public const string PpeLatency = "ppe_latency";
     public const string DaskMap = "dask_map";
     public const string Dill80Mb = "dill_80mb";
+    public const string PpeMapBigCapture = "ppe_map_big_capture";
+    public const string Ppe80MbRoundTrip = "ppe_80mb_roundtrip";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
@@ -46,6 +48,11 @@ internal static class PythonPeers
         if (options.Includes(4))
         {
             yield return Dill80Mb;
+        }
+        if (options.Includes(8))
+        {
+            yield return PpeMapBigCapture;
+            yield return Ppe80MbRoundTrip;
         }
     }
 

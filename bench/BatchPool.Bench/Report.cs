@@ -45,6 +45,13 @@ internal static class Report
         {
             rows.AddRange(DockerRows(bp));
         }
+        if (options.Includes(8))
+        {
+            var median = bp.LargeValues is null ? null : Stats.MedianBy(bp.LargeValues, r => r.BigCaptureMapSeconds);
+            rows.Add(Compare("8. Map 20 calls over an 80 MB capture, start+stop", bp, "W8", median?.BigCaptureMapSeconds, Seconds, peers, PythonPeers.PpeMapBigCapture, "PPE", 0.1));
+            rows.Add(Compare("8. 80 MB argument Submit→Result, warm", bp, "W8", median?.ArgumentRoundTripSeconds, Seconds, peers, PythonPeers.Ppe80MbRoundTrip, "PPE", 0.2));
+            rows.AddRange(LargeCaptureMemoryRows(bp));
+        }
         return rows;
     }
 
@@ -160,6 +167,21 @@ internal static class Report
             var ratio = map.Total / run.DockerRunSeconds;
             yield return new Row(name, Seconds(map.Total), baseline, Ratio(ratio), target, Met(ratio <= 1.1));
         }
+    }
+
+    private static IEnumerable<Row> LargeCaptureMemoryRows(BenchResults bp)
+    {
+        const string storedName = "8. 50 calls over a 50 MB capture: bytes stored";
+        const string peakName = "8. (same run) client peak memory above its baseline";
+        if (bp.LargeCaptureMemory is not { } run)
+        {
+            yield return Failed(storedName, bp, "W8 memory", "≤ 55 MB");
+            yield return Failed(peakName, bp, "W8 memory", "≤ 2 × the capture");
+            yield break;
+        }
+        yield return new Row(storedName, Bytes(run.StoredBytes), None, None, "≤ 55 MB", Met(run.StoredBytes <= 55_000_000));
+        yield return new Row(peakName, Megabytes(run.AboveBaselineMegabytes), $"capture {Megabytes(run.CaptureMegabytes)}",
+            Ratio(run.AboveBaselineMegabytes / run.CaptureMegabytes), "≤ 2 × the capture", Met(run.AboveBaselineMegabytes <= 2 * run.CaptureMegabytes));
     }
 
     private static Row Failed(string workload, BenchResults bp, string key, string target) =>

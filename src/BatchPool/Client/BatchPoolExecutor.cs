@@ -29,6 +29,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     private readonly PayloadCodec _codec;
     private readonly ExecutorLayout _layout;
     private readonly AssemblyShipper _shipper;
+    private readonly LargeValueShipper _largeValues;
     private readonly IBatchSession _session;
 
     /// <summary>From how many jobs on a map's encoding is worth spreading over the cores.</summary>
@@ -109,6 +110,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _codec = new PayloadCodec(secret);
         _layout = ExecutorLayout.For(Name);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec);
+        _largeValues = new LargeValueShipper(_backend.Storage, _layout);
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.
         _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));
@@ -203,11 +205,13 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         var pending = jobs.Select(calls => new PendingJob(this, CallNames.ForCall(function, Interlocked.Increment(ref _lastCall)), calls.Length)).ToList();
         var payloads = new EncodedPayload[jobs.Count];
         var failures = new Exception?[jobs.Count];
+        // The jobs of one call capture the same arrays: each large one is hashed once and stored once.
+        var largeValues = new LargeValueHashes();
         void Encode(int job)
         {
             try
             {
-                payloads[job] = _codec.Encode(new JobInput(function, jobs[job]), PayloadKind.JobInput);
+                payloads[job] = _codec.Encode(new JobInput(function, jobs[job]), PayloadKind.JobInput, largeValues);
             }
 #pragma warning disable CA1031 // Kept, and the first one in order rethrown below.
             catch (Exception e)
@@ -264,6 +268,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         try
         {
             var manifest = await _shipper.ShipAsync(prepared.SelectMany(p => p.Payload.UserAssemblies).Distinct(), cancellationToken).ConfigureAwait(false);
+            await _largeValues.ShipAsync(prepared.SelectMany(p => p.Payload.LargeValues).Distinct(), cancellationToken).ConfigureAwait(false);
             // A session that carries payloads hands them to its workers itself; any other reads them from storage.
             var carried = _session.CarriesPayloads;
             var head = JobFile.Head(manifest);

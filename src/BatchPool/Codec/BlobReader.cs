@@ -27,6 +27,15 @@ internal sealed class BlobReader
 
     public static BlobReader Empty { get; } = new(ReadOnlyMemory<byte>.Empty, []);
 
+    /// <summary>Where large values named by their hash are found; null when the reader has none.</summary>
+    public ILargeValueSource? LargeValues { get; init; }
+
+    /// <summary>The bytes of the large value <paramref name="sha256"/> names.</summary>
+    public ReadOnlySpan<byte> GetLarge(ReadOnlySpan<byte> sha256, long expectedLength) =>
+        LargeValues is { } source
+            ? source.Get(sha256, expectedLength).Span
+            : throw new PayloadFormatException("the payload names a large value stored apart, and this reader has no store to fetch it from");
+
     public ReadOnlySpan<byte> Get(int index, long expectedLength)
     {
         if ((uint)index >= (uint)_lengths.Length || _lengths[index] != expectedLength)

@@ -6,7 +6,7 @@ namespace BatchPool.Codec;
 /// Collects large primitive arrays out of band while the body is written, so their bytes are copied once, straight
 /// from the array into the payload, instead of going through the body stream.
 /// </summary>
-internal sealed class BlobWriter
+internal sealed class BlobWriter(LargeValueHashes? largeValues = null)
 {
     /// <summary>Arrays of at least this many bytes become blobs; smaller ones are written inline.</summary>
     public const int Threshold = 8 * 1024;
@@ -14,7 +14,28 @@ internal sealed class BlobWriter
     // Made with the first blob: most payloads have none.
     private List<Array>? _arrays;
 
+    // The large values named, each once.
+    private List<LargeValue>? _large;
+
     public int Count => _arrays?.Count ?? 0;
+
+    /// <summary>The large values the payload names instead of carrying (see <see cref="LargeValue"/>).</summary>
+    public IReadOnlyList<LargeValue> LargeValues => _large ?? (IReadOnlyList<LargeValue>)[];
+
+    /// <summary>Whether <paramref name="array"/> is stored apart, named by its hash: large, and the encoder was given hashes.</summary>
+    public bool StoresApart(Array array) => largeValues is not null && ByteLength(array) >= LargeValue.Threshold;
+
+    /// <summary>Names a large array: returns its hash, and lists it once among <see cref="LargeValues"/>.</summary>
+    public byte[] AddLarge(Array array)
+    {
+        var value = largeValues!.Of(array);
+        _large ??= [];
+        if (!_large.Contains(value))
+        {
+            _large.Add(value);
+        }
+        return value.Sha256;
+    }
 
     public long TotalBytes { get; private set; }
 

@@ -34,10 +34,16 @@ internal sealed class PayloadCodec
     /// Encodes <paramref name="graph"/>. Throws <see cref="UnserializableValueException"/>, naming the path, when the
     /// graph holds something that only makes sense in this process (a stream, thread, task, handle, pointer…).
     /// </summary>
-    public EncodedPayload Encode(object graph, PayloadKind kind)
+    /// <param name="graph">The value to encode.</param>
+    /// <param name="kind">What it is.</param>
+    /// <param name="largeValues">
+    /// When given, arrays of <see cref="LargeValue.Threshold"/> bytes and more are named by their hash instead of carried
+    /// (<see cref="EncodedPayload.LargeValues"/> lists them), each hashed once for all the payloads encoded with it.
+    /// </param>
+    public EncodedPayload Encode(object graph, PayloadKind kind, LargeValueHashes? largeValues = null)
     {
         var inspection = _inspector.Inspect(graph);
-        var blobs = new BlobWriter();
+        var blobs = new BlobWriter(largeValues);
         using var body = new PooledBufferStream();
         if (inspection.ObjectCount > LargeGraphObjects)
         {
@@ -109,7 +115,7 @@ internal sealed class PayloadCodec
 
         _mac.Sign(span[..offset], span[offset..], gmac);
 
-        return new EncodedPayload(payload, inspection.UserAssemblies);
+        return new EncodedPayload(payload, inspection.UserAssemblies, blobs.LargeValues);
     }
 
     /// <summary>
@@ -117,7 +123,10 @@ internal sealed class PayloadCodec
     /// writer's .NET major.minor and the build (MVID) of every user assembly it names, resolved in the calling thread's
     /// contextual <see cref="System.Runtime.Loader.AssemblyLoadContext"/>. Throws <see cref="InvalidPayloadException"/>.
     /// </summary>
-    public object Decode(ReadOnlyMemory<byte> payload, PayloadKind expectedKind)
+    /// <param name="payload">The payload.</param>
+    /// <param name="expectedKind">What it must hold.</param>
+    /// <param name="largeValues">Where the large values it names by hash are (a payload that names one cannot be read without).</param>
+    public object Decode(ReadOnlyMemory<byte> payload, PayloadKind expectedKind, ILargeValueSource? largeValues = null)
     {
         var span = payload.Span;
         var authenticLength = Authenticate(span, expectedKind);
@@ -164,7 +173,9 @@ internal sealed class PayloadCodec
         var blobStart = bodyStart + (int)bodyLength;
         try
         {
-            var blobs = blobCount == 0 && blobStart == authenticLength ? BlobReader.Empty : new BlobReader(payload[blobStart..authenticLength], blobLengths);
+            var blobs = blobCount == 0 && blobStart == authenticLength && largeValues is null
+                ? BlobReader.Empty
+                : new BlobReader(payload[blobStart..authenticLength], blobLengths) { LargeValues = largeValues };
             using var body = OpenBody(payload.Slice(bodyStart, (int)bodyLength));
             return (bodyLength > LargeBodyBytes
                        ? DeepStack.Run((_engine, body, blobs, resolver), static s => s._engine.Deserialize(s.body, s.blobs, s.resolver))

@@ -44,8 +44,11 @@ internal sealed class JobOutput(CallOutcome[] outcomes)
 }
 
 /// <summary>An encoded payload and the user assemblies (outside the shared framework) its graph refers to.</summary>
-internal sealed class EncodedPayload(byte[] bytes, IReadOnlyList<Assembly> userAssemblies)
+internal sealed class EncodedPayload(byte[] bytes, IReadOnlyList<Assembly> userAssemblies, IReadOnlyList<LargeValue>? largeValues = null)
 {
+    /// <summary>The large values the payload names by hash instead of carrying: to be stored before a worker reads it.</summary>
+    public IReadOnlyList<LargeValue> LargeValues { get; } = largeValues ?? [];
+
     public byte[] Bytes { get; } = bytes;
 
     /// <summary>Assemblies, outside the .NET shared framework, of every type and method the graph names.</summary>

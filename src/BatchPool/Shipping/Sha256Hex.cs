@@ -12,7 +12,8 @@ internal static class Sha256Hex
 
     public static string Of(Stream stream) => Format(SHA256.HashData(stream));
 
-    private static string Format(byte[] hash)
+    /// <summary>A hash, as lowercase hex.</summary>
+    public static string Format(ReadOnlySpan<byte> hash)
     {
         const string Digits = "0123456789abcdef";
         var chars = new char[hash.Length * 2];

@@ -2,7 +2,8 @@ namespace BatchPool.Storage;
 
 /// <summary>
 /// Where an executor keeps its files in storage, as the original does:
-/// <c>batch-pool-executor/{name}/</c> with <c>inputs/{call}/</c>, <c>outputs/{call}/</c>, the shipped <c>assemblies/</c>, and the
+/// <c>batch-pool-executor/{name}/</c> with <c>inputs/{call}/</c>, <c>outputs/{call}/</c>, the shipped <c>assemblies/</c>, the
+/// large <c>values/</c> jobs capture or take, and the
 /// <c>worker/</c> for backends that run it from storage.
 /// Client and worker both derive every key from here.
 /// </summary>
@@ -22,6 +23,9 @@ internal sealed class ExecutorLayout(string folder)
     public string AssemblyOf(string sha256Hex) => $"{Folder}assemblies/{sha256Hex}.dll";
 
     public string SymbolsOf(string sha256Hex) => $"{Folder}assemblies/{sha256Hex}.pdb";
+
+    /// <summary>A large value stored apart, content-addressed (see <see cref="Codec.LargeValue"/>).</summary>
+    public string LargeValueOf(string sha256Hex) => $"{Folder}values/{sha256Hex}";
 
     public string WorkerFileOf(string fileName) => $"{Folder}worker/{fileName}";
 

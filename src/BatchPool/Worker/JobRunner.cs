@@ -142,6 +142,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
             context.Code.UnloadWhenUnused();
         }
         _executors.Clear();
+        LargeValueCache.Shared.Clear();
         (_lastLocator, _lastFolder, _lastContext) = (null, null, null);
         return unloading;
     }
@@ -156,7 +157,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
             context.Code.Add(entries.Select(ShippedAssembly.FromManifestLine));
             context.LastManifest = manifest.ToArray();
         }
-        return (JobInput)codec.Decode(payload, PayloadKind.JobInput);
+        return (JobInput)codec.Decode(payload, PayloadKind.JobInput, context.LargeValues);
     }
 
     /// <summary>Encodes the outcomes and returns them (inline) or stores them; a job whose output is lost fails.</summary>
@@ -217,7 +218,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
         {
             var storage = StorageLocator.Open(locator);
             var layout = new ExecutorLayout(folder);
-            context = new ExecutorContext(storage, layout, new ShippedCodeLoadContext(storage, layout, collectibleCode));
+            context = new ExecutorContext(storage, layout, new ShippedCodeLoadContext(storage, layout, collectibleCode), new StoredLargeValues(storage, layout, LargeValueCache.Shared));
             _executors[(locator, folder)] = context;
         }
         (_lastLocator, _lastFolder, _lastContext) = (locator, folder, context);
@@ -227,7 +228,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
     /// <summary>A job's exit code, and its output when the job's input came inline.</summary>
     internal sealed record JobResult(int ExitCode, byte[]? Output = null);
 
-    private sealed record ExecutorContext(IBatchStorage Storage, ExecutorLayout Layout, ShippedCodeLoadContext Code)
+    private sealed record ExecutorContext(IBatchStorage Storage, ExecutorLayout Layout, ShippedCodeLoadContext Code, StoredLargeValues LargeValues)
     {
         public byte[] LastManifest { get; set; } = [];
     }

@@ -5,12 +5,14 @@ namespace BatchPool.Codec;
 
 /// <summary>
 /// The fast path for one-dimensional arrays of primitives, enums and reference-free structs: raw bytes, not element by
-/// element. Large arrays go out of band as blobs (copied once, straight into the payload); small ones inline.
+/// element. Large arrays go out of band as blobs (copied once, straight into the payload), or, when the encoder stores
+/// large values apart, by their hash (<see cref="LargeValue"/>); small ones inline.
 /// </summary>
 internal sealed class RawArrayCodec(Type type) : ValueCodec
 {
     private const byte Inline = 0;
     private const byte Blob = 1;
+    private const byte StoredApart = 2;
 
     private static readonly ConcurrentDictionary<Type, Func<int, bool, Array>> Allocators = MetadataCaches.Create<Type, Func<int, bool, Array>>();
 
@@ -26,6 +28,12 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
         var array = (Array)value;
         var stream = writer.Stream;
         WireFormat.WriteVarUInt(stream, (uint)array.Length);
+        if (writer.Blobs is { } large && large.StoresApart(array))
+        {
+            stream.WriteByte(StoredApart);
+            stream.Write(large.AddLarge(array));
+            return;
+        }
         if (writer.Blobs is { } blobs && BlobWriter.ByteLength(array) >= BlobWriter.Threshold)
         {
             stream.WriteByte(Blob);
@@ -48,6 +56,12 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
         {
             source = reader.Blobs.Get((int)Math.Min(WireFormat.ReadVarUInt(stream), int.MaxValue), byteLength);
         }
+        else if (mode == StoredApart)
+        {
+            var sha256 = new byte[32];
+            stream.ReadExactly(sha256);
+            source = reader.Blobs.GetLarge(sha256, byteLength);
+        }
         else if (mode == Inline && byteLength <= WireFormat.Remaining(stream))
         {
             source = default;
@@ -61,7 +75,7 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
         var array = _allocate((int)length, false);
         reader.Track(array);
         var target = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), (int)byteLength);
-        if (mode == Blob)
+        if (mode is Blob or StoredApart)
         {
             source.CopyTo(target);
         }
