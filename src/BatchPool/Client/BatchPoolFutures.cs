@@ -79,7 +79,7 @@ public static class BatchPoolFutures
     }
 
     /// <summary>Whether a wait for <paramref name="returnWhen"/> ends with <paramref name="done"/>, the latest future done.</summary>
-    internal static bool Ends(ReturnWhen returnWhen, BatchPoolFuture done) => returnWhen switch
+    private static bool Ends(ReturnWhen returnWhen, BatchPoolFuture done) => returnWhen switch
     {
         ReturnWhen.FirstCompleted => true,
         ReturnWhen.FirstException => done.EndedWithException,

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using BatchPool.Codec;
+
 namespace BatchPool.Worker;
 
 /// <summary>
@@ -10,8 +13,12 @@ namespace BatchPool.Worker;
 /// <param name="ValueType">The type of the value delivered; null when none is (<c>void</c>, <see cref="Task"/>, <see cref="ValueTask"/>).</param>
 internal readonly record struct CallReturn(CallAwaiting Awaited, Type? ValueType)
 {
+    // Asked at every Submit and Map: the answer for a delegate type is kept.
+    private static readonly ConcurrentDictionary<Type, CallReturn> Known = MetadataCaches.Create<Type, CallReturn>();
+
     /// <summary>What a delegate of type <paramref name="delegateType"/> delivers.</summary>
-    public static CallReturn Of(Type delegateType) => OfReturnType(delegateType.GetMethod("Invoke")!.ReturnType);
+    public static CallReturn Of(Type delegateType) =>
+        Known.GetOrAdd(delegateType, static type => OfReturnType(type.GetMethod("Invoke")!.ReturnType));
 
     /// <summary>What a method whose return type is <paramref name="returnType"/> delivers.</summary>
     public static CallReturn OfReturnType(Type returnType)
