@@ -13,6 +13,7 @@ public sealed class BatchJob
     // is the executor's own object (the observer), not a task, its source and an async method's state per job.
     private TaskCompletionSource<BatchJobOutcome>? _ended;
     private IThreadPoolWorkItem? _observer;
+    private IJobStartObserver? _startObserver;
     private BatchJobOutcome? _outcome;
     private volatile int _state = (int)BatchJobState.Queued;
 
@@ -61,7 +62,26 @@ public sealed class BatchJob
     internal BatchJobOutcome? Outcome => Volatile.Read(ref _outcome);
 
     /// <summary>Records that the job started; ignored once it ended.</summary>
-    public void ReportRunning() => Interlocked.CompareExchange(ref _state, (int)BatchJobState.Running, (int)BatchJobState.Queued);
+    public void ReportRunning()
+    {
+        if (Interlocked.CompareExchange(ref _state, (int)BatchJobState.Running, (int)BatchJobState.Queued) == (int)BatchJobState.Queued)
+        {
+            Volatile.Read(ref _startObserver)?.Started();
+        }
+    }
+
+    /// <summary>
+    /// Tells <paramref name="observer"/> when the job starts (at once if it runs; it may hear it twice, never when the job
+    /// ended first), on the thread that reports it: the executor's telemetry, when something listens. One per job.
+    /// </summary>
+    internal void WhenRunning(IJobStartObserver observer)
+    {
+        Volatile.Write(ref _startObserver, observer);
+        if (State == BatchJobState.Running)
+        {
+            observer.Started();
+        }
+    }
 
     /// <summary>Records how the job ended; only the first report counts.</summary>
     /// <param name="outcome">The outcome.</param>

@@ -14,11 +14,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress);
 
     /// <summary>Calls <paramref name="fn"/> on workers for each pair of items, zipped, and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -29,9 +30,10 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result; a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress);
 
     /// <summary>Calls <paramref name="fn"/> on workers for each triple of items, zipped, and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -44,9 +46,10 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result; a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <see cref="Map{T1, TResult}"/>: submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -88,16 +91,16 @@ public sealed partial class BatchPoolExecutor
     public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
         MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
 
-    private IEnumerable<TResult> MapCore<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize)
+    private IEnumerable<TResult> MapCore<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, IProgress<BatchPoolProgress>? progress)
     {
-        var prepared = Prepare(fn, Chunking.Split(calls, chunksize));
+        var prepared = Prepare(fn, Chunking.Split(calls, chunksize), map: true, progress);
         SubmitAsync(prepared, CancellationToken.None).GetAwaiter().GetResult();
         return Results<TResult>(prepared.ConvertAll<PendingJob?>(p => p.Job), timeout);
     }
 
     private IAsyncEnumerable<TResult> MapCoreAsync<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, CancellationToken cancellationToken)
     {
-        var prepared = Prepare(fn, Chunking.Split(calls, chunksize));
+        var prepared = Prepare(fn, Chunking.Split(calls, chunksize), map: true);
         var submission = SubmitAsync(prepared, cancellationToken);
         return ResultsAsync<TResult>(submission, prepared.ConvertAll<PendingJob?>(p => p.Job), timeout, cancellationToken);
     }
