@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using BatchPool.Tests.Executor;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace BatchPool.Tests.Diagnostics;
