@@ -232,11 +232,8 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(function);
         ThrowIfShutDown();
         var pending = jobs.Select(calls => new PendingJob(this, CallNames.ForCall(function, Interlocked.Increment(ref _lastCall)), calls.Length)).ToList();
-        var operation = Telemetry.StartOperation(map, jobs.Count, jobs.Sum(calls => calls.Length), progress);
-        foreach (var job in pending)
-        {
-            Telemetry.Watch(job, operation);
-        }
+        var operation = Telemetry.StartOperation(map, jobs, progress);
+        Telemetry.Watch(pending, operation);
         var payloads = new EncodedPayload[jobs.Count];
         var failures = new Exception?[jobs.Count];
         void Encode(int job)
@@ -292,12 +289,21 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
         lock (_gate)
         {
+            if (Volatile.Read(ref _shutdown) is not null)
+            {
+                prepared[0].Job.Life?.Operation?.Abandon(new ExecutorShutDownException(Name));
+            }
             ThrowIfShutDown();
             foreach (var (job, _) in prepared)
             {
                 _outstanding.Add(job);
-                Telemetry.Queued(job);
             }
+        }
+        // Outside the lock (a span per job is made here when something listens); a job cancelled meanwhile counts as
+        // queued and ended (ExecutorTelemetry.Ended).
+        foreach (var (job, _) in prepared)
+        {
+            Telemetry.Queued(job);
         }
         try
         {

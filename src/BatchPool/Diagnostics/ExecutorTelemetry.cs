@@ -78,19 +78,26 @@ internal sealed class ExecutorTelemetry
     }
 
     /// <summary>A Submit (<paramref name="map"/> false) or Map call begins: its span and its progress, when anything wants them.</summary>
-    public OperationWatch? StartOperation(bool map, int jobs, int calls, IProgress<BatchPoolProgress>? progress)
+    /// <param name="map">Whether the call is a Map (else a Submit).</param>
+    /// <param name="jobs">The calls of each of its jobs.</param>
+    /// <param name="progress">Where a Map reports its own progress.</param>
+    public OperationWatch? StartOperation(bool map, IReadOnlyList<object?[][]> jobs, IProgress<BatchPoolProgress>? progress)
     {
         var span = Instruments.Source.HasListeners()
             ? Spans.StartDetached(map ? Instruments.Names.MapSpan : Instruments.Names.SubmitSpan, default,
-                [new(Instruments.Names.Executor, _executor), _backendTag, new(Instruments.Names.Jobs, jobs), new(Instruments.Names.Calls, calls)])
+                [new(Instruments.Names.Executor, _executor), _backendTag, new(Instruments.Names.Jobs, jobs.Count), new(Instruments.Names.Calls, jobs.Sum(calls => calls.Length))])
             : null;
-        return span is null && progress is null ? null : new OperationWatch(span, progress is null ? null : new ProgressTracker(progress), jobs);
+        return span is null && progress is null ? null : new OperationWatch(span, progress is null ? null : new ProgressTracker(progress), jobs.Count);
     }
 
-    /// <summary>Gives <paramref name="job"/> its <see cref="JobLife"/> when anything listens.</summary>
-    public void Watch(PendingJob job, OperationWatch? operation)
+    /// <summary>Gives each job its <see cref="JobLife"/> when anything listens.</summary>
+    public void Watch(List<PendingJob> jobs, OperationWatch? operation)
     {
-        if (operation is not null || _progress is not null || Instruments.Source.HasListeners() || AnyInstrumentEnabled)
+        if (operation is null && _progress is null && !Instruments.Source.HasListeners() && !AnyInstrumentEnabled)
+        {
+            return;
+        }
+        foreach (var job in jobs)
         {
             job.Life = new JobLife(operation);
         }
@@ -103,9 +110,14 @@ internal sealed class ExecutorTelemetry
         {
             return;
         }
+        CountQueued(life, job, withSpan: true);
+    }
+
+    private void CountQueued(JobLife life, PendingJob job, bool withSpan)
+    {
         life.Attempt = 1;
         life.QueuedAt = Stopwatch.GetTimestamp();
-        if (Instruments.Source.HasListeners())
+        if (withSpan && Instruments.Source.HasListeners())
         {
             life.Span = Spans.StartDetached(Instruments.Names.JobSpan, life.Operation?.Span?.Context ?? default,
                 [new(Instruments.Names.Executor, _executor), _backendTag, new(Instruments.Names.JobName, $"{_executor}-{job.CallName}"),
@@ -213,7 +225,12 @@ internal sealed class ExecutorTelemetry
         if (job.Life is { } life)
         {
             var previous = Interlocked.Exchange(ref life.Stage, JobLife.Ended);
-            if (previous is JobLife.Queued or JobLife.Running)
+            if (previous == JobLife.Prepared)
+            {
+                // Cancelled (a shutdown's cancelFutures) between the executor's taking it and its counting it as queued.
+                CountQueued(life, job, withSpan: false);
+            }
+            if (previous != JobLife.Ended)
             {
                 Record(life, end, cause, previous == JobLife.Running);
             }
