@@ -71,13 +71,14 @@ public sealed class BatchJob
     }
 
     /// <summary>
-    /// Tells <paramref name="observer"/> when the job starts (at once if it runs; it may hear it twice, never when the job
-    /// ended first), on the thread that reports it: the executor's telemetry, when something listens. One per job.
+    /// Tells <paramref name="observer"/> when the job starts, on the thread that reports it: the executor's telemetry,
+    /// when something listens. One per job. A job that started before this call (or ran and ended: a quick job of a
+    /// large map, before the executor took the backend's answer) is told at once; it may be told twice.
     /// </summary>
     internal void WhenRunning(IJobStartObserver observer)
     {
         Volatile.Write(ref _startObserver, observer);
-        if (State == BatchJobState.Running)
+        if (State is not (BatchJobState.Queued or BatchJobState.Cancelled))
         {
             observer.Started();
         }
