@@ -18,6 +18,9 @@ internal sealed record BenchOptions
 
     public bool Help { get; init; }
 
+    /// <summary>Attach a span listener, a metrics listener and a progress handler (BenchListeners) to every workload.</summary>
+    public bool Listen { get; init; }
+
     /// <summary>Set when the bench runs itself as a child process for one workload (5 or 6).</summary>
     public int? ChildWorkload { get; init; }
 
@@ -50,6 +53,8 @@ internal sealed record BenchOptions
           --quick               fewer repetitions
           --only 1,3            run only these workloads (1-8; 7 needs a Docker engine and the worker image)
           --no-peers            skip the Python peers
+          --listen              with telemetry on: a listener of every span and measurement of BatchPool, and a
+                                progress handler on every executor (compare with a run without it)
           --diagnose            also time the parts of workload 1's path alone (codec, storage, cleanup)
           --python PATH         the interpreter for the peers (default /usr/bin/python3)
           --peers-script PATH   peers.py (default: ../shared/bench/peers.py beside the repository)
@@ -68,6 +73,7 @@ internal sealed record BenchOptions
                 "--quick" => options with { Quick = true },
                 "--no-peers" => options with { NoPeers = true },
                 "--diagnose" => options with { Diagnose = true },
+                "--listen" => options with { Listen = true },
                 "--help" or "-h" => options with { Help = true },
                 "--only" => options with { Only = ParseWorkloads(ValueOf(args, ref i)) },
                 "--workload" => options with { ChildWorkload = ParseWorkload(ValueOf(args, ref i)) },

@@ -57,7 +57,13 @@ Console.WriteLine($"Workloads {string.Join(",", options.Only.Order())}; {(option
 Console.WriteLine($"Before the first workload: {MachineInfo.WaitUntilIdle(TimeSpan.FromSeconds(20))}");
 Console.WriteLine();
 
+using var listeners = options.Listen ? BenchListeners.Attach() : null;
+Console.WriteLine(listeners is null ? "Telemetry: no listener attached" : "Telemetry: --listen: every span, measurement and progress report of BatchPool taken");
 var results = BenchRunner.Run(options);
+if (listeners is not null)
+{
+    Console.WriteLine($"Telemetry: {listeners.Describe()}");
+}
 
 var peers = new PeerResults();
 var peerNames = PythonPeers.For(options).ToList();

@@ -11,7 +11,7 @@ internal sealed class BenchExecutor : IDisposable
     public BenchExecutor(string? remoteTmpdir = null, bool cleanupBucket = true)
     {
         _backend = new LocalBackend(remoteTmpdir, maxParallelJobs: 2);
-        Executor = new BatchPoolExecutor(backend: _backend, cleanupBucket: cleanupBucket);
+        Executor = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = _backend, CleanupBucket = cleanupBucket, Progress = BenchListeners.Current });
     }
 
     public BatchPoolExecutor Executor { get; }

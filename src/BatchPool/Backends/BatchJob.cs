@@ -13,6 +13,7 @@ public sealed class BatchJob
     // is the executor's own object (the observer), not a task, its source and an async method's state per job.
     private TaskCompletionSource<BatchJobOutcome>? _ended;
     private IThreadPoolWorkItem? _observer;
+    private IJobStartObserver? _startObserver;
     private BatchJobOutcome? _outcome;
     private volatile int _state = (int)BatchJobState.Queued;
 
@@ -61,7 +62,27 @@ public sealed class BatchJob
     internal BatchJobOutcome? Outcome => Volatile.Read(ref _outcome);
 
     /// <summary>Records that the job started; ignored once it ended.</summary>
-    public void ReportRunning() => Interlocked.CompareExchange(ref _state, (int)BatchJobState.Running, (int)BatchJobState.Queued);
+    public void ReportRunning()
+    {
+        if (Interlocked.CompareExchange(ref _state, (int)BatchJobState.Running, (int)BatchJobState.Queued) == (int)BatchJobState.Queued)
+        {
+            Volatile.Read(ref _startObserver)?.Started();
+        }
+    }
+
+    /// <summary>
+    /// Tells <paramref name="observer"/> when the job starts, on the thread that reports it: the executor's telemetry,
+    /// when something listens. One per job. A job that started before this call (or ran and ended: a quick job of a
+    /// large map, before the executor took the backend's answer) is told at once; it may be told twice.
+    /// </summary>
+    internal void WhenRunning(IJobStartObserver observer)
+    {
+        Volatile.Write(ref _startObserver, observer);
+        if (State is not (BatchJobState.Queued or BatchJobState.Cancelled))
+        {
+            observer.Started();
+        }
+    }
 
     /// <summary>Records how the job ended; only the first report counts.</summary>
     /// <param name="outcome">The outcome.</param>

@@ -17,11 +17,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each item; submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -44,12 +45,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, Task<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, Task<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -73,11 +75,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, ValueTask<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, ValueTask<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -99,12 +102,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<object?> Map<T1>(Func<T1, Task> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<object?>(fn, Zip(items), timeout, chunksize);
+    public IEnumerable<object?> Map<T1>(Func<T1, Task> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<object?>(fn, Zip(items), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -126,11 +130,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IEnumerable<object?> Map<T1>(Func<T1, ValueTask> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<object?>(fn, Zip(items), timeout, chunksize);
+    public IEnumerable<object?> Map<T1>(Func<T1, ValueTask> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<object?>(fn, Zip(items), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -154,12 +159,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each pair of items, zipped; submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -187,13 +193,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -222,12 +229,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -254,13 +262,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize);
+    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -287,12 +296,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize);
+    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -321,12 +331,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each triple of items, zipped; submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -358,13 +369,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -397,12 +409,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize);
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -433,13 +446,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize);
+    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -470,12 +484,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1) =>
-        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize);
+    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
+        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -495,10 +510,10 @@ public sealed partial class BatchPoolExecutor
     public IAsyncEnumerable<object?> MapAsync<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
         MapCoreAsync<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
 
-    private IEnumerable<TResult> MapCore<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize)
+    private IEnumerable<TResult> MapCore<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, IProgress<BatchPoolProgress>? progress)
     {
         CheckReturn(fn, typeof(TResult));
-        var prepared = Prepare(fn, Chunking.Split(calls, chunksize));
+        var prepared = Prepare(fn, Chunking.Split(calls, chunksize), map: true, progress);
         SubmitAsync(prepared, CancellationToken.None).GetAwaiter().GetResult();
         return Results<TResult>(prepared.ConvertAll<PendingJob?>(p => p.Job), timeout);
     }
@@ -506,7 +521,7 @@ public sealed partial class BatchPoolExecutor
     private IAsyncEnumerable<TResult> MapCoreAsync<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, CancellationToken cancellationToken)
     {
         CheckReturn(fn, typeof(TResult));
-        var prepared = Prepare(fn, Chunking.Split(calls, chunksize));
+        var prepared = Prepare(fn, Chunking.Split(calls, chunksize), map: true);
         var submission = SubmitAsync(prepared, cancellationToken);
         return ResultsAsync<TResult>(submission, prepared.ConvertAll<PendingJob?>(p => p.Job), timeout, cancellationToken);
     }

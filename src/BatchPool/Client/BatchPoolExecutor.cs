@@ -4,6 +4,7 @@ using BatchPool.Backends;
 using BatchPool.Client;
 using BatchPool.Codec;
 using BatchPool.Configuration;
+using BatchPool.Diagnostics;
 using BatchPool.Shipping;
 using BatchPool.Storage;
 using BatchPool.Worker;
@@ -95,6 +96,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _backend = backend ?? BackendSelection.FromEnvironment() ?? new LocalBackend();
         _waitOnExit = options.WaitOnExit;
         _cleanupBucket = options.CleanupBucket;
+        Telemetry = new ExecutorTelemetry(Name, _backend, options.LoggerFactory, options.Progress);
 
         // The secret lives in this process and the workers' memory only; the backend hands it over out of band.
         var secret = RandomNumberGenerator.GetBytes(32);
@@ -109,11 +111,12 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         });
         _codec = new PayloadCodec(secret);
         _layout = ExecutorLayout.For(Name);
-        _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec);
-        _largeValues = new LargeValueShipper(_backend.Storage, _layout);
+        _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec, Telemetry.Stored);
+        _largeValues = new LargeValueShipper(_backend.Storage, _layout, Telemetry.Stored);
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.
         _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));
+        Telemetry.Started();
     }
 
     /// <summary>The executor's name.</summary>
@@ -121,6 +124,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
 
     /// <summary>The backend that runs the jobs.</summary>
     public IBatchBackend Backend => _backend;
+
+    /// <summary>Where the executor's job transitions go: spans, metrics, log, progress.</summary>
+    internal ExecutorTelemetry Telemetry { get; }
 
     /// <summary>
     /// Lets temporary resources go: no more calls are accepted, and once every job has ended the executor's folder is
@@ -146,7 +152,11 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         PendingJob[] cancelling = [];
         lock (_gate)
         {
-            _shutdown ??= FinishAsync([.. _outstanding]);
+            if (_shutdown is null)
+            {
+                Telemetry.Stopping(_outstanding.Count, cancelFutures);
+                _shutdown = FinishAsync([.. _outstanding]);
+            }
             finishing = _shutdown;
             if (cancelFutures)
             {
@@ -169,7 +179,16 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     public ValueTask DisposeAsync() => new(ShutdownAsync(_waitOnExit));
 
     /// <summary>Stops a job in the backend, in the background: cancelling never blocks the caller.</summary>
-    internal void CancelInBackend(BatchJob job) => _ = _session.CancelAsync(job).AsTask();
+    internal void CancelInBackend(BatchJob job)
+    {
+        var cancelling = _session.CancelAsync(job);
+        if (!cancelling.IsCompletedSuccessfully)
+        {
+            _ = cancelling.AsTask().ContinueWith(
+                static (task, state) => ((BatchPoolExecutor)state!).Telemetry.BackendError("cancelling a job", task.Exception!.GetBaseException()),
+                this, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
 
     private async Task FinishAsync(PendingJob[] outstanding)
     {
@@ -182,15 +201,24 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
                 await backendJob.Ended.ConfigureAwait(false);
             }
         }
-        await _session.DisposeAsync().ConfigureAwait(false);
-        if (_cleanupBucket)
+        try
         {
-            await _backend.Storage.DeleteFolderAsync(_layout.Folder).ConfigureAwait(false);
+            await _session.DisposeAsync().ConfigureAwait(false);
+            if (_cleanupBucket)
+            {
+                await _backend.Storage.DeleteFolderAsync(_layout.Folder).ConfigureAwait(false);
+            }
+            if (_ownsBackend)
+            {
+                await _backend.DisposeAsync().ConfigureAwait(false);
+            }
         }
-        if (_ownsBackend)
+        catch (Exception e)
         {
-            await _backend.DisposeAsync().ConfigureAwait(false);
+            Telemetry.BackendError("shutting down", e);
+            throw;
         }
+        Telemetry.Stopped();
     }
 
     /// <summary>
@@ -198,11 +226,17 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     /// site (the first job's failure, in order). A map's jobs are encoded on several cores: the workers have nothing to
     /// do until the map is submitted.
     /// </summary>
-    private List<PreparedJob> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs)
+    /// <param name="function">The function.</param>
+    /// <param name="jobs">The calls of each job.</param>
+    /// <param name="map">Whether this is a Map (else a Submit): names the call's span.</param>
+    /// <param name="progress">Where a Map reports its own progress.</param>
+    private List<PreparedJob> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs, bool map = false, IProgress<BatchPoolProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(function);
         ThrowIfShutDown();
         var pending = jobs.Select(calls => new PendingJob(this, CallNames.ForCall(function, Interlocked.Increment(ref _lastCall)), calls.Length)).ToList();
+        var operation = Telemetry.StartOperation(map, jobs, progress);
+        Telemetry.Watch(pending, operation);
         var payloads = new EncodedPayload[jobs.Count];
         var failures = new Exception?[jobs.Count];
         // The jobs of one call capture the same arrays: each large one is hashed once and stored once.
@@ -245,6 +279,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
         if (failures.FirstOrDefault(f => f is not null) is { } failure)
         {
+            operation?.Abandon(failure);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         return [.. pending.Select((job, i) => new PreparedJob(job, payloads[i]))];
@@ -259,11 +294,21 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
         lock (_gate)
         {
+            if (Volatile.Read(ref _shutdown) is not null)
+            {
+                prepared[0].Job.Life?.Operation?.Abandon(new ExecutorShutDownException(Name));
+            }
             ThrowIfShutDown();
             foreach (var (job, _) in prepared)
             {
                 _outstanding.Add(job);
             }
+        }
+        // Outside the lock (a span per job is made here when something listens); a job cancelled meanwhile counts as
+        // queued and ended (ExecutorTelemetry.Ended).
+        foreach (var (job, _) in prepared)
+        {
+            Telemetry.Queued(job);
         }
         try
         {
@@ -275,7 +320,11 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             if (!carried)
             {
                 await Parallel.ForEachAsync(prepared, cancellationToken, async (p, ct) =>
-                    await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), JobFile.Compose(head, p.Payload.Bytes).ToArray(), ct).ConfigureAwait(false)).ConfigureAwait(false);
+                {
+                    var input = JobFile.Compose(head, p.Payload.Bytes).ToArray();
+                    await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), input, ct).ConfigureAwait(false);
+                    Telemetry.Stored(input.Length);
+                }).ConfigureAwait(false);
             }
             var requests = prepared.Select(p => new BatchJobRequest(
                 $"{Name}-{p.Job.CallName}",
@@ -285,11 +334,16 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             for (var i = 0; i < prepared.Count; i++)
             {
                 prepared[i].Job.Attach(accepted[i]);
+                Telemetry.Accepted(prepared[i].Job, accepted[i]);
                 accepted[i].WhenEnded(prepared[i].Job);
             }
         }
         catch (Exception e)
         {
+            if (e is not OperationCanceledException)
+            {
+                Telemetry.BackendError("submitting jobs", e);
+            }
             foreach (var (job, _) in prepared)
             {
                 job.Fail(e);

@@ -36,6 +36,12 @@ public sealed class BatchPoolExecutorOptions
     /// <summary>Where the executor logs (its start and stop, jobs that failed, backend errors). Default: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// Where the executor reports the progress of all its jobs (at most about every 100 ms while they change, and once
+    /// when it has shut down), e.g. <c>new ConsoleProgressBar()</c>. Default: nowhere. A <c>Map</c> can report its own.
+    /// </summary>
+    public IProgress<BatchPoolProgress>? Progress { get; set; }
+
     /// <summary>A copy, to which a factory's defaults can be applied without changing them.</summary>
     internal BatchPoolExecutorOptions Clone() => (BatchPoolExecutorOptions)MemberwiseClone();
 

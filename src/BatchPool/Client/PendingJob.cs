@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using BatchPool.Backends;
 using BatchPool.Codec;
+using BatchPool.Diagnostics;
 
 namespace BatchPool.Client;
 
@@ -8,7 +9,7 @@ namespace BatchPool.Client;
 /// One job of an executor, from submission to its calls' outcomes: the state shared by the futures of its calls
 /// (one for <c>Submit</c>) or by a <c>Map</c> that waits on its chunk.
 /// </summary>
-internal sealed class PendingJob(BatchPoolExecutor executor, string callName, int callCount) : IThreadPoolWorkItem
+internal sealed class PendingJob(BatchPoolExecutor executor, string callName, int callCount) : IThreadPoolWorkItem, IJobStartObserver
 {
     private readonly TaskCompletionSource<CallOutcome[]> _outcomes = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BatchJob? _job;
@@ -25,6 +26,9 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 
     public BatchJob? Job => Volatile.Read(ref _job);
 
+    /// <summary>What the executor's telemetry keeps of this job; null when nothing listened as it was submitted.</summary>
+    public JobLife? Life { get; set; }
+
     /// <summary>Links the backend's job; cancels it at once when the caller cancelled while it was being submitted.</summary>
     public void Attach(BatchJob job)
     {
@@ -38,9 +42,24 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     /// <summary>Runs once the backend's job has ended (<see cref="BatchJob.WhenEnded"/>): collects its outcomes.</summary>
     void IThreadPoolWorkItem.Execute() => executor.Collect(this, Job!);
 
-    public void Complete(CallOutcome[] outcomes) => _outcomes.TrySetResult(outcomes);
+    /// <summary>Runs when the backend's job starts, once something listens (<see cref="BatchJob.WhenRunning"/>).</summary>
+    void IJobStartObserver.Started() => executor.Telemetry.Running(this);
 
-    public void Fail(Exception error) => _outcomes.TrySetException(error);
+    public void Complete(CallOutcome[] outcomes)
+    {
+        if (_outcomes.TrySetResult(outcomes))
+        {
+            executor.Telemetry.Ended(this, outcomes);
+        }
+    }
+
+    public void Fail(Exception error)
+    {
+        if (_outcomes.TrySetException(error))
+        {
+            executor.Telemetry.Ended(this, JobEnd.Failed, error);
+        }
+    }
 
     /// <summary>Cancels the job unless it already ended; true when it is now cancelled.</summary>
     public bool Cancel()
@@ -53,6 +72,7 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
         {
             return false;
         }
+        executor.Telemetry.Ended(this, JobEnd.Cancelled, null);
         if (Job is { } job)
         {
             executor.CancelInBackend(job);

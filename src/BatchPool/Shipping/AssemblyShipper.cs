@@ -9,7 +9,11 @@ namespace BatchPool.Shipping;
 /// Uploads the user's assemblies an executor's jobs need, content-addressed and once per executor, and writes the
 /// authenticated code manifest that tells a worker which of them to load.
 /// </summary>
-internal sealed class AssemblyShipper(IBatchStorage storage, ExecutorLayout layout, PayloadCodec codec)
+/// <param name="storage">Where the files go.</param>
+/// <param name="layout">The executor's folder.</param>
+/// <param name="codec">Encodes the manifest.</param>
+/// <param name="stored">Told how many bytes each file shipped took (the executor's telemetry).</param>
+internal sealed class AssemblyShipper(IBatchStorage storage, ExecutorLayout layout, PayloadCodec codec, Action<long>? stored = null)
 {
     private static readonly ConcurrentDictionary<Assembly, Lazy<AssemblyFile>> Files = new();
 
@@ -51,6 +55,7 @@ internal sealed class AssemblyShipper(IBatchStorage storage, ExecutorLayout layo
         if (!await storage.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
         {
             await storage.WriteFileAsync(key, path, cancellationToken).ConfigureAwait(false);
+            stored?.Invoke(new FileInfo(path).Length);
         }
     }
 

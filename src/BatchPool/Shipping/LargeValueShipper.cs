@@ -10,14 +10,12 @@ namespace BatchPool.Shipping;
 /// Stores the large values an executor's jobs name (<see cref="LargeValue"/>), content-addressed and once per executor:
 /// a map of many calls over one captured array stores it once, not once per job.
 /// </summary>
-internal sealed class LargeValueShipper(IBatchStorage storage, ExecutorLayout layout)
+/// <param name="storage">The executor's storage.</param>
+/// <param name="layout">The executor's folder.</param>
+/// <param name="stored">Told how many bytes each value stored took (the executor's telemetry).</param>
+internal sealed class LargeValueShipper(IBatchStorage storage, ExecutorLayout layout, Action<long>? stored = null)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _uploads = new(StringComparer.Ordinal);
-
-    /// <summary>The bytes this executor stored so far (each value counted once).</summary>
-    public long StoredBytes => Interlocked.Read(ref _storedBytes);
-
-    private long _storedBytes;
 
     public Task ShipAsync(IEnumerable<LargeValue> values, CancellationToken cancellationToken) =>
         Task.WhenAll(values.Select(value => _uploads.GetOrAdd(value.Sha256Hex, _ => new Lazy<Task>(() => UploadAsync(value, cancellationToken))).Value));
@@ -28,7 +26,7 @@ internal sealed class LargeValueShipper(IBatchStorage storage, ExecutorLayout la
         // Straight from the array's memory: a large value is never copied on the client.
         using var bytes = new ArrayBytes(value.Array);
         await storage.WriteAsync(key, bytes.Memory, cancellationToken).ConfigureAwait(false);
-        Interlocked.Add(ref _storedBytes, value.ByteLength);
+        stored?.Invoke(value.ByteLength);
     }
 
     /// <summary>The raw bytes of a primitive array as memory, the array pinned while they are in use.</summary>
