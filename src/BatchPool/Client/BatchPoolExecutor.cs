@@ -269,7 +269,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             if (!carried)
             {
                 await Parallel.ForEachAsync(prepared, cancellationToken, async (p, ct) =>
-                    await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), JobFile.Compose(head, p.Payload.Bytes).ToArray(), ct).ConfigureAwait(false)).ConfigureAwait(false);
+                    await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), JobFile.Compose(head, p.Payload.Bytes), ct).ConfigureAwait(false)).ConfigureAwait(false);
             }
             var requests = prepared.Select(p => new BatchJobRequest(
                 $"{Name}-{p.Job.CallName}",
