@@ -193,7 +193,11 @@ public sealed class AzureBlobStorage : IBatchStorage, IProbedStorage
         {
             try
             {
-                service = new BlobServiceClient(connectionString, options);
+                // An address's own endpoint (the same account seen at another address: a cluster's network) wins over the
+                // connection string's; the string's key or signature still authenticates.
+                service = _address.Endpoint is { } endpoint
+                    ? WithEndpoint(new Uri(endpoint), connectionString, options)
+                    : new BlobServiceClient(connectionString, options);
             }
             catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
             {
@@ -214,6 +218,25 @@ public sealed class AzureBlobStorage : IBatchStorage, IProbedStorage
         return service.GetBlobContainerClient(Container);
     }
 
+    /// <summary>A client of <paramref name="endpoint"/> with the account key or shared access signature of a connection string.</summary>
+    private BlobServiceClient WithEndpoint(Uri endpoint, string connectionString, BlobClientOptions options)
+    {
+        var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        if (parts.TryGetValue("AccountKey", out var key))
+        {
+            var name = parts.GetValueOrDefault("AccountName") ?? Account;
+            return new BlobServiceClient(endpoint, new global::Azure.Storage.StorageSharedKeyCredential(name, key), options);
+        }
+        if (parts.TryGetValue("SharedAccessSignature", out var signature))
+        {
+            return new BlobServiceClient(endpoint, new AzureSasCredential(signature), options);
+        }
+        throw new FormatException("no AccountKey or SharedAccessSignature");
+    }
+
     private static bool IsFailure(Exception e, CancellationToken cancellationToken) =>
         !(e is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
@@ -225,6 +248,8 @@ public sealed class AzureBlobStorage : IBatchStorage, IProbedStorage
         RequestFailedException { ErrorCode: "ContainerNotFound" } => "the container does not exist: create it, or fix the container's name in the address.",
         RequestFailedException { ErrorCode: "AuthenticationFailed" or "InvalidAuthenticationInfo" } failed =>
             $"the credentials were refused ({failed.ErrorCode}); {CredentialsHint}",
+        RequestFailedException { ErrorCode: "AuthorizationFailure" } failed =>
+            $"the credentials were refused, or may not {operation} here ({failed.ErrorCode}); {CredentialsHint}",
         RequestFailedException { Status: 403 } failed =>
             $"access denied ({failed.ErrorCode}): the credentials in use may not {operation} here; give them read, write, delete and list " +
             $"on the container (Storage Blob Data Contributor), or use other credentials ({CredentialsHint})",

@@ -131,11 +131,7 @@ public sealed class S3Storage : IBatchStorage, IProbedStorage, IDisposable
                 var keys = listing.S3Objects?.Select(o => new KeyVersion { Key = o.Key }).ToList() ?? [];
                 if (keys.Count > 0)
                 {
-                    var deleted = await Client.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Bucket, Objects = keys, Quiet = true }, cancellationToken).ConfigureAwait(false);
-                    if (deleted.DeleteErrors is { Count: > 0 } errors)
-                    {
-                        throw new BatchStorageException(_address.Describe(), "delete", errors[0].Key, $"{errors.Count} keys were not deleted: {errors[0].Code} {errors[0].Message}");
-                    }
+                    await DeleteBatchAsync(keys, cancellationToken).ConfigureAwait(false);
                 }
                 continuation = listing.IsTruncated == true ? listing.NextContinuationToken : null;
             }
@@ -144,6 +140,15 @@ public sealed class S3Storage : IBatchStorage, IProbedStorage, IDisposable
         catch (Exception e) when (e is not BatchStorageException && IsFailure(e, cancellationToken))
         {
             throw Fail("delete", prefix, e);
+        }
+    }
+
+    private async Task DeleteBatchAsync(List<KeyVersion> keys, CancellationToken cancellationToken)
+    {
+        var deleted = await Client.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Bucket, Objects = keys, Quiet = true }, cancellationToken).ConfigureAwait(false);
+        if (deleted.DeleteErrors is { Count: > 0 } errors)
+        {
+            throw new BatchStorageException(_address.Describe(), "delete", errors[0].Key, $"{errors.Count} keys were not deleted: {errors[0].Code} {errors[0].Message}");
         }
     }
 
@@ -255,12 +260,29 @@ public sealed class S3Storage : IBatchStorage, IProbedStorage, IDisposable
         }
         try
         {
-            return new AmazonS3Client(config);
+            return CredentialsFromVariables() is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
         }
         catch (AmazonClientException e)
         {
             throw Fail("connect", "", e);
         }
+    }
+
+    /// <summary>
+    /// The credentials <c>AWS_ACCESS_KEY_ID</c> and <c>AWS_SECRET_ACCESS_KEY</c> (and <c>AWS_SESSION_TOKEN</c>) hold as this
+    /// store is opened, or null for the rest of the SDK's default chain (a profile, an instance role). Read here rather
+    /// than by the SDK, which keeps the first credentials it resolves for the whole process.
+    /// </summary>
+    private static AWSCredentials? CredentialsFromVariables()
+    {
+        if (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is not { Length: > 0 } id)
+        {
+            return null;
+        }
+        var secret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "";
+        return Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN") is { Length: > 0 } token
+            ? new SessionAWSCredentials(id, secret, token)
+            : new BasicAWSCredentials(id, secret);
     }
 
     private static bool IsFailure(Exception e, CancellationToken cancellationToken) =>

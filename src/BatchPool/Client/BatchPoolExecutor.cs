@@ -94,6 +94,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _backend = backend ?? BackendSelection.FromEnvironment() ?? new LocalBackend();
         _waitOnExit = options.WaitOnExit;
         _cleanupBucket = options.CleanupBucket;
+        _layout = ExecutorLayout.For(Name);
+        // A bucket is checked before any job is submitted: a wrong name, credential, permission or server fails here.
+        StorageProbe.Check(_backend, _ownsBackend, _layout);
 
         // The secret lives in this process and the workers' memory only; the backend hands it over out of band.
         var secret = RandomNumberGenerator.GetBytes(32);
@@ -104,10 +107,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             Image = image,
             CpusPerJob = cpusPerJob,
             Project = project,
-            Environment = ThreadLimits.EnvironmentFor(cpusPerJob),
+            Environment = StorageProbe.WithPassedEnvironment(ThreadLimits.EnvironmentFor(cpusPerJob), options.PassEnvironment),
         });
         _codec = new PayloadCodec(secret);
-        _layout = ExecutorLayout.For(Name);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec);
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.

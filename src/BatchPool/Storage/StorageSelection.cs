@@ -25,6 +25,27 @@ internal static class StorageSelection
         {
             return new FileSystemStorage(location);
         }
+        var (address, providerType) = Resolve(location, setting);
+        return ((IBatchStorageProvider)Activator.CreateInstance(providerType!, nonPublic: true)!).Open(address);
+    }
+
+    /// <summary>
+    /// Checks an address without opening it (an options object's validation): throws <see cref="BatchPoolSettingException"/>
+    /// naming <paramref name="setting"/> for a malformed address, a store not supported, or a store package not referenced.
+    /// </summary>
+    public static void Check(string? location, string setting)
+    {
+        if (location is not null && !StorageAddress.IsFolder(location))
+        {
+            Resolve(location, setting);
+        }
+    }
+
+    /// <summary>Whether <paramref name="location"/> names a bucket, which workers reach over the network, rather than a folder.</summary>
+    public static bool IsBucket(string? location) => location is not null && !StorageAddress.IsFolder(location);
+
+    private static (StorageAddress Address, Type? Provider) Resolve(string location, string setting)
+    {
         StorageAddress address;
         try
         {
@@ -34,6 +55,10 @@ internal static class StorageSelection
         {
             throw new BatchPoolSettingException(setting, location, $"{e.Message} Accepted: {StorageAddress.Accepted}", e);
         }
+        if (address.Kind == StorageKind.Folder)
+        {
+            return (address, null);
+        }
         var (package, provider) = Packages[address.Kind];
         ResolveFromApplicationFolder();
         if (Type.GetType($"{provider}, {package}") is not { } providerType)
@@ -41,7 +66,7 @@ internal static class StorageSelection
             throw new BatchPoolSettingException(setting, location,
                 $"{address.Kind} storage is in package {package}, which this program does not reference: `dotnet add package {package}`.");
         }
-        return ((IBatchStorageProvider)Activator.CreateInstance(providerType, nonPublic: true)!).Open(address);
+        return (address, providerType);
     }
 
     private static int _resolving;
