@@ -41,7 +41,7 @@ public sealed class BatchPoolExecutorOptions
     /// </summary>
     public IList<string> PassEnvironment { get; set; } = [];
 
-        /// <summary>Where the executor logs (its start and stop, jobs that failed, backend errors). Default: nowhere.</summary>
+    /// <summary>Where the executor logs (its start and stop, jobs that failed, backend errors). Default: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>A copy, to which a factory's defaults can be applied without changing them.</summary>

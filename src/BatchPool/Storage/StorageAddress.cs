@@ -70,23 +70,23 @@ internal sealed record StorageAddress(StorageKind Kind, string? Account, string 
         switch (scheme)
         {
             case "s3":
-            {
-                var (bucket, prefix) = FirstSegment(path, "bucket");
-                CheckBucketName(bucket);
-                return new StorageAddress(StorageKind.S3, null, bucket, prefix, endpoint, query.GetValueOrDefault("region"));
-            }
+                {
+                    var (bucket, prefix) = FirstSegment(path, "bucket");
+                    CheckBucketName(bucket);
+                    return new StorageAddress(StorageKind.S3, null, bucket, prefix, endpoint, query.GetValueOrDefault("region"));
+                }
             case "hail-az":
-            {
-                var (account, afterAccount) = FirstSegment(path, "storage account");
-                var (container, prefix) = FirstSegment(afterAccount, "container");
-                return Azure(account, container, prefix, endpoint, query);
-            }
+                {
+                    var (account, afterAccount) = FirstSegment(path, "storage account");
+                    var (container, prefix) = FirstSegment(afterAccount, "container");
+                    return Azure(account, container, prefix, endpoint, query);
+                }
             case "https" or "http" when path.IndexOf('/') is var slash && slash > 0 && path[..slash].EndsWith(AzureHostSuffix, StringComparison.OrdinalIgnoreCase):
-            {
-                var account = path[..slash][..^AzureHostSuffix.Length];
-                var (container, prefix) = FirstSegment(path[(slash + 1)..], "container");
-                return Azure(account, container, prefix, endpoint, query);
-            }
+                {
+                    var account = path[..slash][..^AzureHostSuffix.Length];
+                    var (container, prefix) = FirstSegment(path[(slash + 1)..], "container");
+                    return Azure(account, container, prefix, endpoint, query);
+                }
             case "gs":
                 throw new NotSupportedException(
                     "Google Cloud Storage (gs://) is not supported yet: use a folder, s3://BUCKET/PREFIX or an Azure Blob address.");

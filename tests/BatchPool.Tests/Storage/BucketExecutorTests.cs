@@ -20,20 +20,20 @@ public static class BucketBackends
         switch (storage)
         {
             case S3Storage s3:
-            {
-                using var client = StorageServers.S3Client();
-                var listing = await client.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = s3.Bucket, Prefix = s3.Prefix + folder });
-                return [.. (listing.S3Objects ?? []).Select(o => o.Key[s3.Prefix.Length..])];
-            }
-            case AzureBlobStorage azure:
-            {
-                var keys = new List<string>();
-                await foreach (var blob in StorageServers.AzureContainerClient().GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, azure.Prefix + folder, default))
                 {
-                    keys.Add(blob.Name[azure.Prefix.Length..]);
+                    using var client = StorageServers.S3Client();
+                    var listing = await client.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = s3.Bucket, Prefix = s3.Prefix + folder });
+                    return [.. (listing.S3Objects ?? []).Select(o => o.Key[s3.Prefix.Length..])];
                 }
-                return keys;
-            }
+            case AzureBlobStorage azure:
+                {
+                    var keys = new List<string>();
+                    await foreach (var blob in StorageServers.AzureContainerClient().GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, azure.Prefix + folder, default))
+                    {
+                        keys.Add(blob.Name[azure.Prefix.Length..]);
+                    }
+                    return keys;
+                }
             default:
                 throw new ArgumentException($"not a bucket: {storage.Locator}", nameof(storage));
         }
