@@ -56,6 +56,11 @@ public sealed partial class SlurmBackendOptions
         {
             throw new BatchPoolSettingException(keyOf(nameof(RemoteTmpdir)), RemoteTmpdir, "the Slurm backend needs the folder it shares with the nodes (slurm:/shared/folder in BATCHPOOL_BACKEND).");
         }
+        if (Storage.StorageSelection.IsBucket(RemoteTmpdir))
+        {
+            // Its job scripts, status files and logs live in the folder the nodes share; a bucket beside it is not done yet.
+            throw new BatchPoolSettingException(keyOf(nameof(RemoteTmpdir)), RemoteTmpdir, "the Slurm backend needs a folder it shares with the nodes (slurm:/shared/folder); buckets are not supported on Slurm yet.");
+        }
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero)
         {
             throw new BatchPoolSettingException(keyOf(nameof(TimeLimit)), limit.ToString(), "a positive duration.");

@@ -76,6 +76,14 @@ public sealed class StorageAddressTests
     }
 
     [Fact]
+    public void The_Slurm_backend_refuses_a_bucket_clearly()
+    {
+        var error = Assert.Throws<BatchPoolSettingException>(() => new SlurmBackend("hail-az://acct/container/tmp"));
+        Assert.Equal("SlurmBackendOptions.RemoteTmpdir", error.Setting);
+        Assert.Contains("buckets are not supported on Slurm yet", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BATCHPOOL_BACKEND_takes_a_bucket_as_its_folder_part()
     {
         var error = Assert.Throws<BatchPoolSettingException>(() => Configuration.BackendSelection.Create(
