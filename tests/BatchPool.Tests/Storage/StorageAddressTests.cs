@@ -76,11 +76,11 @@ public sealed class StorageAddressTests
     }
 
     [Fact]
-    public void The_Slurm_backend_refuses_a_bucket_clearly()
+    public void The_Slurm_backend_with_a_bucket_needs_a_shared_folder()
     {
         var error = Assert.Throws<BatchPoolSettingException>(() => new SlurmBackend("hail-az://acct/container/tmp"));
-        Assert.Equal("SlurmBackendOptions.RemoteTmpdir", error.Setting);
-        Assert.Contains("buckets are not supported on Slurm yet", error.Message, StringComparison.Ordinal);
+        Assert.Equal("SlurmBackendOptions.SharedFolder", error.Setting);
+        Assert.Contains("needs a folder it shares with the nodes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
