@@ -29,7 +29,7 @@ public static class BucketBackends
                 {
                     var keys = new List<string>();
                     var endpoint = StorageAddress.Parse(azure.Locator).Endpoint ?? StorageServers.AzureEndpoint;
-                await foreach (var blob in StorageServers.AzureContainerClient(endpoint).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, azure.Prefix + folder, default))
+                    await foreach (var blob in StorageServers.AzureContainerClient(endpoint).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, azure.Prefix + folder, default))
                     {
                         keys.Add(blob.Name[azure.Prefix.Length..]);
                     }
