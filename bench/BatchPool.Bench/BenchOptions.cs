@@ -31,6 +31,12 @@ internal sealed record BenchOptions
 
     public string? PeersScript { get; init; }
 
+    /// <summary>Set to bucket addresses to run the storage benchmark (issue 22) instead of workloads 1-7.</summary>
+    public IReadOnlyList<string>? StorageAddresses { get; init; }
+
+    /// <summary>Set when the bench runs itself as a child process for one 80 MB round trip through this storage.</summary>
+    public string? StorageRoundTrip { get; init; }
+
     /// <summary>Repetitions of the costly workloads (1, 2, 4's end to end, 6); the median is reported.</summary>
     public int Runs => Quick ? 1 : 3;
 
@@ -60,6 +66,9 @@ internal sealed record BenchOptions
           --peers-script PATH   peers.py (default: ../shared/bench/peers.py beside the repository)
           --slurm FOLDER        instead: the Slurm benchmark (a Map and a round trip against sbatch alone), with
                                 FOLDER shared by this machine and the compute nodes
+          --storage A,B         instead: the storage benchmark (issue 22): the 80 MB round trip through a folder and
+                                each bucket address (time, client memory), and a Docker map of 200 jobs with the
+                                first address against the bind-mounted folder; credentials from the environment
           --help
         """;
 
@@ -80,6 +89,8 @@ internal sealed record BenchOptions
                 "--python" => options with { Python = ValueOf(args, ref i) },
                 "--peers-script" => options with { PeersScript = ValueOf(args, ref i) },
                 "--slurm" => options with { SlurmFolder = ValueOf(args, ref i) },
+                "--storage" => options with { StorageAddresses = ValueOf(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--storage-roundtrip" => options with { StorageRoundTrip = ValueOf(args, ref i) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

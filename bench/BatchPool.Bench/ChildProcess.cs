@@ -13,7 +13,10 @@ internal static class ChildProcess
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
 
-    public static T Run<T>(int workload)
+    public static T Run<T>(int workload) => Run<T>(["--workload", workload.ToString(CultureInfo.InvariantCulture)], $"Workload {workload}");
+
+    /// <summary>Runs the bench with <paramref name="arguments"/> in a child process (<paramref name="what"/> names it in errors).</summary>
+    public static T Run<T>(IReadOnlyList<string> arguments, string what)
     {
         var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath)
         {
@@ -22,24 +25,26 @@ internal static class ChildProcess
             UseShellExecute = false,
         };
         start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
-        start.ArgumentList.Add("--workload");
-        start.ArgumentList.Add(workload.ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bench's child process.");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"Workload {workload}'s child process did not finish within {Timeout}.");
+            throw new TimeoutException($"{what}'s child process did not finish within {Timeout}.");
         }
         process.WaitForExit();
         var answer = output.Result.Split('\n').LastOrDefault(line => line.StartsWith('{'));
         if (process.ExitCode != 0 || answer is null)
         {
             throw new InvalidOperationException(
-                $"Workload {workload}'s child process exited with {process.ExitCode}: {Tail(errors.Result + output.Result)}");
+                $"{what}'s child process exited with {process.ExitCode}: {Tail(errors.Result + output.Result)}");
         }
-        return JsonSerializer.Deserialize<T>(answer) ?? throw new InvalidOperationException($"Workload {workload}'s child answered null.");
+        return JsonSerializer.Deserialize<T>(answer) ?? throw new InvalidOperationException($"{what}'s child answered null.");
     }
 
     /// <summary>The child's side: the answer, as the last line of standard output.</summary>

@@ -39,6 +39,19 @@ switch (options.ChildWorkload)
         break;
 }
 
+if (options.StorageRoundTrip is { } roundTripStorage)
+{
+    ChildProcess.Reply(StorageWorkload.RoundTripHere(roundTripStorage));
+    return 0;
+}
+
+if (options.StorageAddresses is { } storageAddresses)
+{
+    Console.WriteLine(MachineInfo.Describe());
+    StorageWorkload.Run(storageAddresses, Console.Out);
+    return 0;
+}
+
 if (options.SlurmFolder is { } slurmFolder)
 {
     Console.WriteLine(MachineInfo.Describe());

@@ -25,7 +25,7 @@ public sealed class DockerBackend : IBatchBackend
     public const string DefaultImageRepository = "ghcr.io/batchpool/worker";
 
     private readonly IContainerEngine _engine;
-    private readonly FileSystemStorage _storage;
+    private readonly IBatchStorage _storage;
     private readonly int? _maxParallelJobs;
     private readonly long? _memoryPerJob;
     private readonly List<DockerSession> _sessions = [];
@@ -65,7 +65,7 @@ public sealed class DockerBackend : IBatchBackend
         ArgumentNullException.ThrowIfNull(options);
         _memoryPerJob = options.MemoryLimit(keyOf);
         _maxParallelJobs = options.MaxParallelJobs;
-        _storage = new FileSystemStorage(options.RemoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
+        _storage = StorageSelection.Open(options.RemoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"), $"{nameof(DockerBackendOptions)}.{nameof(DockerBackendOptions.RemoteTmpdir)}");
         Endpoint = options.DockerEndpoint ?? (Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : DefaultEndpoint);
         _engine = new DockerEngine(Endpoint);
         ReuseContainers = options.ReuseContainers;

@@ -12,7 +12,9 @@ public sealed class DockerBackendOptions
 {
     /// <summary>
     /// The folder (or <c>file://</c> URI) under which executors keep <c>batch-pool-executor/&lt;name&gt;/</c>, on the machine
-    /// that runs the engine; by default <c>batchpool</c> in the system's temporary folder.
+    /// that runs the engine; by default <c>batchpool</c> in the system's temporary folder. Or a bucket
+    /// (<c>s3://BUCKET/PREFIX</c>, an Azure Blob address): containers then run on the host's network and reach it
+    /// themselves, with the credentials the executor passes them (<see cref="BatchPoolExecutorOptions.PassEnvironment"/>).
     /// </summary>
     public string? RemoteTmpdir { get; set; }
 
@@ -29,7 +31,11 @@ public sealed class DockerBackendOptions
     public bool ReuseContainers { get; set; }
 
     /// <summary>Throws <see cref="BatchPoolSettingException"/> for a value the backend cannot take, naming it as <paramref name="keyOf"/> does.</summary>
-    internal void Validate(Func<string, string> keyOf) => _ = MemoryLimit(keyOf);
+    internal void Validate(Func<string, string> keyOf)
+    {
+        Storage.StorageSelection.Check(RemoteTmpdir, keyOf(nameof(RemoteTmpdir)));
+        _ = MemoryLimit(keyOf);
+    }
 
     /// <summary>The memory limit in bytes, or null; throws as <see cref="Validate"/> does.</summary>
     internal long? MemoryLimit(Func<string, string> keyOf)

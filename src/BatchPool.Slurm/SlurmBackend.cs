@@ -72,7 +72,8 @@ public sealed class SlurmBackend : IBatchBackend
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(keyOf);
-        _storage = new FileSystemStorage(options.RemoteTmpdir!);
+        _storage = new FileSystemStorage(options.SharedFolder ?? options.RemoteTmpdir!);
+        Storage = options.SharedFolder is null ? _storage : StorageSelection.Open(options.RemoteTmpdir!, keyOf(nameof(SlurmBackendOptions.RemoteTmpdir)));
         Partition = options.Partition;
         Account = options.Account;
         Qos = options.Qos;
@@ -90,7 +91,8 @@ public sealed class SlurmBackend : IBatchBackend
     }
 
     /// <inheritdoc />
-    public IBatchStorage Storage => _storage;
+    /// <remarks>The shared folder, or the bucket given with <see cref="SlurmBackendOptions.SharedFolder"/>.</remarks>
+    public IBatchStorage Storage { get; }
 
     /// <summary>The partition jobs go to, or null for the cluster's default.</summary>
     public string? Partition { get; }
@@ -172,7 +174,7 @@ public sealed class SlurmBackend : IBatchBackend
                 $"Set {nameof(SlurmBackend)}.{nameof(ContainerLauncher)} (e.g. apptainer exec), or leave image unset to run " +
                 "jobs on the nodes' own .NET runtime.", nameof(options));
         }
-        var session = new SlurmSession(this, _storage, options, _monitor.Value, SbatchArgumentsFor(options));
+        var session = new SlurmSession(this, _storage, Storage, options, _monitor.Value, SbatchArgumentsFor(options));
         lock (_sessions)
         {
             _sessions.Add(session);

@@ -10,8 +10,18 @@ namespace BatchPool;
 /// </summary>
 public sealed partial class SlurmBackendOptions
 {
-    /// <summary>A folder (or <c>file://</c> URI) that this machine and every compute node see at the same path. Required.</summary>
+    /// <summary>
+    /// A folder (or <c>file://</c> URI) that this machine and every compute node see at the same path, or a bucket
+    /// (<c>s3://BUCKET/PREFIX</c>, an Azure Blob address) that they all reach, with <see cref="SharedFolder"/>. Required.
+    /// </summary>
     public string? RemoteTmpdir { get; set; }
+
+    /// <summary>
+    /// With a bucket as <see cref="RemoteTmpdir"/>: the folder this machine and every node see at the same path, for the
+    /// backend's own files (job scripts, job lists, status files, logs, the worker); the jobs' data stays in the bucket.
+    /// By default <see cref="RemoteTmpdir"/> itself, which must then be a folder.
+    /// </summary>
+    public string? SharedFolder { get; set; }
 
     /// <summary>The partition to submit to (<c>--partition</c>); by default the cluster's default one.</summary>
     public string? Partition { get; set; }
@@ -62,6 +72,17 @@ public sealed partial class SlurmBackendOptions
         {
             throw new BatchPoolSettingException(keyOf(nameof(RemoteTmpdir)), RemoteTmpdir, "the Slurm backend needs the folder it shares with the nodes (slurm:/shared/folder in BATCHPOOL_BACKEND).");
         }
+        Storage.StorageSelection.Check(RemoteTmpdir, keyOf(nameof(RemoteTmpdir)));
+        if (Storage.StorageSelection.IsBucket(RemoteTmpdir) && string.IsNullOrWhiteSpace(SharedFolder))
+        {
+            // Its job scripts, job lists, status files, logs and the worker live in a folder the nodes share.
+            throw new BatchPoolSettingException(keyOf(nameof(SharedFolder)), SharedFolder,
+                "with a bucket as RemoteTmpdir, the Slurm backend needs a folder it shares with the nodes for its job scripts, status files, logs and the worker.");
+        }
+        if (SharedFolder is not null && Storage.StorageSelection.IsBucket(SharedFolder))
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(SharedFolder)), SharedFolder, "a folder (a path or file:// URI) that this machine and every node see at the same path.");
+        }
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero)
         {
             throw new BatchPoolSettingException(keyOf(nameof(TimeLimit)), limit.ToString(), "a positive duration.");
@@ -90,6 +111,7 @@ public sealed partial class SlurmBackendOptions
         var options = new SlurmBackendOptions
         {
             RemoteTmpdir = settings.ReadText(nameof(RemoteTmpdir)),
+            SharedFolder = settings.ReadText(nameof(SharedFolder)),
             Partition = settings.ReadText(nameof(Partition)),
             Account = settings.ReadText(nameof(Account)),
             Qos = settings.ReadText(nameof(Qos)),

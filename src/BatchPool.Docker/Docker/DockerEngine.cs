@@ -83,13 +83,14 @@ internal sealed class DockerEngine : IContainerEngine
             StdinOnce = false,
             AttachStdout = false,
             AttachStderr = false,
-            NetworkDisabled = true,
+            NetworkDisabled = !spec.HostNetwork,
             HostConfig = new HostConfig
             {
-                NetworkMode = "none",
+                NetworkMode = spec.HostNetwork ? "host" : "none",
                 // The engine's init (tini) is process 1: the worker can then be killed like any process, and its children are reaped.
                 Init = true,
-                Mounts = [.. spec.BindMounts.Select(path => new Mount { Type = "bind", Source = path, Target = path })],
+                Mounts = [.. spec.BindMounts.Select(path => new Mount { Type = "bind", Source = path, Target = path }),
+                          .. (spec.ReadOnlyMounts ?? []).Select(path => new Mount { Type = "bind", Source = path, Target = path, ReadOnly = true })],
                 NanoCPUs = spec.NanoCpus ?? 0,
                 Memory = spec.MemoryBytes ?? 0,
                 // No swap beyond the limit: a job over its memory is killed, not slowed down.

@@ -29,7 +29,7 @@ internal sealed class DockerSession : IBatchSession
     private static readonly BatchJobOutcome ShutDownBeforeStart = new(BatchJobState.Cancelled, Detail: "the executor shut down before the job started");
 
     private readonly IContainerEngine _engine;
-    private readonly FileSystemStorage _storage;
+    private readonly IBatchStorage _storage;
     private readonly BatchSessionOptions _options;
     private readonly ContainerSettings _settings;
     private readonly Channel<DockerJob> _queue = Channel.CreateUnbounded<DockerJob>();
@@ -42,7 +42,7 @@ internal sealed class DockerSession : IBatchSession
     private int _disposed;
     private Task? _disposal;
 
-    public DockerSession(IContainerEngine engine, FileSystemStorage storage, BatchSessionOptions options, ContainerSettings settings)
+    public DockerSession(IContainerEngine engine, IBatchStorage storage, BatchSessionOptions options, ContainerSettings settings)
     {
         _engine = engine;
         _storage = storage;
@@ -236,7 +236,7 @@ internal sealed class DockerSession : IBatchSession
                 fresh = true;
                 try
                 {
-                    container = await _engine.CreateAsync(SlotSpecOf(slot, preparation.WorkerPath!), CancellationToken.None).ConfigureAwait(false);
+                    container = await _engine.CreateAsync(SlotSpecOf(slot, preparation), CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (ContainerEngineException e)
                 {
@@ -345,10 +345,10 @@ internal sealed class DockerSession : IBatchSession
     }
 
     /// <summary>A reusing slot's container: the worker idles in it, waiting on a standard input no one writes to.</summary>
-    private ContainerSpec SlotSpecOf(int slot, string workerPath) => new(
+    private ContainerSpec SlotSpecOf(int slot, Preparation preparation) => new(
         $"batchpool-{_options.ExecutorName}-{SessionId}-slot{slot}-{Interlocked.Increment(ref _lastJob).ToString(CultureInfo.InvariantCulture)}",
         _settings.Image,
-        ["dotnet", workerPath, "serve"],
+        ["dotnet", preparation.WorkerPath!, "serve"],
         new Dictionary<string, string>(_options.Environment),
         new Dictionary<string, string>
         {
@@ -356,16 +356,35 @@ internal sealed class DockerSession : IBatchSession
             [SessionLabel] = SessionId,
             [SlotLabel] = slot.ToString(CultureInfo.InvariantCulture),
         },
-        [ExecutorFolderOf(workerPath)],
+        preparation.Mounts,
         _settings.User,
         _settings.NanoCpus,
         _settings.MemoryBytes,
-        KeepStdinOpen: true);
+        KeepStdinOpen: true,
+        preparation.ReadOnlyMounts,
+        preparation.HostNetwork);
 
     private static IReadOnlyList<string> WorkerCommand(DockerJob job, string workerPath) => ["dotnet", workerPath, .. job.WorkerArguments];
 
     /// <summary>The executor's folder: the worker was shipped to its <c>worker/</c>.</summary>
     private static string ExecutorFolderOf(string workerPath) => Path.GetDirectoryName(Path.GetDirectoryName(workerPath))!;
+
+    /// <summary>
+    /// How the session's containers run the worker. With a folder: the worker shipped into the executor's folder, which is
+    /// mounted (and nothing else), without network. With a bucket: the worker's own folder on this machine (which holds the
+    /// store's package too) mounted read-only, and the host's network, through which the workers reach the bucket; the
+    /// jobs' data never passes through this machine's file system.
+    /// </summary>
+    private async Task<Preparation> WorkerPreparationAsync()
+    {
+        if (_storage is FileSystemStorage folder)
+        {
+            var key = await _options.Worker.ShipAsync(folder, _options.ExecutorName).ConfigureAwait(false);
+            var workerPath = folder.PathOf(key);
+            return new Preparation(workerPath, null, [ExecutorFolderOf(workerPath)], [], HostNetwork: false);
+        }
+        return new Preparation(_options.Worker.EntryAssemblyPath, null, [], [_options.Worker.Folder], HostNetwork: true);
+    }
 
     /// <summary>Waits for the next job that is still to run and starts creating its container; null once the queue is closed.</summary>
     private async Task<(DockerJob, Task<string?>)?> TakeAsync()
@@ -403,7 +422,7 @@ internal sealed class DockerSession : IBatchSession
         }
         try
         {
-            return await _engine.CreateAsync(SpecOf(job, preparation.WorkerPath!), CancellationToken.None).ConfigureAwait(false);
+            return await _engine.CreateAsync(SpecOf(job, preparation), CancellationToken.None).ConfigureAwait(false);
         }
         catch (ContainerEngineException e)
         {
@@ -481,13 +500,12 @@ internal sealed class DockerSession : IBatchSession
         Remove(container);
     }
 
-    private ContainerSpec SpecOf(DockerJob job, string workerPath)
+    private ContainerSpec SpecOf(DockerJob job, Preparation preparation)
     {
-        var executorFolder = ExecutorFolderOf(workerPath);
         return new ContainerSpec(
             job.Batch.Id,
             _settings.Image,
-            WorkerCommand(job, workerPath),
+            WorkerCommand(job, preparation.WorkerPath!),
             _options.JobEnvironment(),
             new Dictionary<string, string>
             {
@@ -495,11 +513,13 @@ internal sealed class DockerSession : IBatchSession
                 [SessionLabel] = SessionId,
                 [JobLabel] = job.Batch.Name,
             },
-            // Only the executor's own folder: the worker, the shipped assemblies, the inputs and the outputs.
-            [executorFolder],
+            // With a folder, only the executor's own: the worker, the shipped assemblies, the inputs and the outputs.
+            preparation.Mounts,
             _settings.User,
             _settings.NanoCpus,
-            _settings.MemoryBytes);
+            _settings.MemoryBytes,
+            ReadOnlyMounts: preparation.ReadOnlyMounts,
+            HostNetwork: preparation.HostNetwork);
     }
 
     private BatchJobOutcome OutcomeOf(DockerJob job, ContainerEnd end, string log, string? container = null)
@@ -576,8 +596,7 @@ internal sealed class DockerSession : IBatchSession
                     return Preparation.Failed($"image '{image}' is not on the Docker engine at {_engine.Endpoint}, and pulling it did not bring it.{Hint(image)}");
                 }
             }
-            var key = await _options.Worker.ShipAsync(_storage, _options.ExecutorName).ConfigureAwait(false);
-            return new Preparation(_storage.PathOf(key), null);
+            return await WorkerPreparationAsync().ConfigureAwait(false);
         }
         catch (ContainerEngineException e)
         {
@@ -643,9 +662,9 @@ internal sealed class DockerSession : IBatchSession
         }
     }
 
-    private sealed record Preparation(string? WorkerPath, string? Failure)
+    private sealed record Preparation(string? WorkerPath, string? Failure, IReadOnlyList<string> Mounts, IReadOnlyList<string> ReadOnlyMounts, bool HostNetwork)
     {
-        public static Preparation Failed(string failure) => new(null, failure);
+        public static Preparation Failed(string failure) => new(null, failure, [], [], false);
     }
 
     /// <summary>A job and where its container is; guarded by locking the instance.</summary>

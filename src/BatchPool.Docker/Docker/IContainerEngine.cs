@@ -55,7 +55,10 @@ internal interface IContainerEngine : IDisposable
     Task<IReadOnlyList<string>> ListAsync(IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
 }
 
-/// <summary>What a job's container is made of.</summary>
+/// <summary>
+/// What a job's container is made of. Mounts keep their host path inside. No network, unless <c>HostNetwork</c>: the
+/// host's (a job whose storage is a bucket reaches it as this machine does).
+/// </summary>
 internal sealed record ContainerSpec(
     string Name,
     string Image,
@@ -66,7 +69,9 @@ internal sealed record ContainerSpec(
     string? User,
     long? NanoCpus,
     long? MemoryBytes,
-    bool KeepStdinOpen = false);
+    bool KeepStdinOpen = false,
+    IReadOnlyList<string>? ReadOnlyMounts = null,
+    bool HostNetwork = false);
 
 /// <summary>How a container ended, as the engine's wait call tells it.</summary>
 internal sealed record ContainerExit(long ExitCode, string? Error);

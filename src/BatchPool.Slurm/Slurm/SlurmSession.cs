@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BatchPool.Shipping;
 using BatchPool.Storage;
 using BatchPool.Worker;
 
@@ -16,7 +17,11 @@ internal sealed class SlurmSession : IBatchSession
     private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(60);
 
     private readonly SlurmBackend _backend;
+    /// <summary>The folder the nodes share: job scripts, job lists, status files, logs, the worker.</summary>
     private readonly FileSystemStorage _storage;
+
+    /// <summary>Where the jobs' data is: the same folder, or a bucket.</summary>
+    private readonly IBatchStorage _jobStorage;
     private readonly BatchSessionOptions _options;
     private readonly SlurmJobMonitor _monitor;
     private readonly ExecutorLayout _layout;
@@ -33,10 +38,11 @@ internal sealed class SlurmSession : IBatchSession
     private int _groups;
     private bool _disposed;
 
-    public SlurmSession(SlurmBackend backend, FileSystemStorage storage, BatchSessionOptions options, SlurmJobMonitor monitor, IReadOnlyList<string> sbatchArguments)
+    public SlurmSession(SlurmBackend backend, FileSystemStorage storage, IBatchStorage jobStorage, BatchSessionOptions options, SlurmJobMonitor monitor, IReadOnlyList<string> sbatchArguments)
     {
         _backend = backend;
         _storage = storage;
+        _jobStorage = jobStorage;
         _options = options;
         _monitor = monitor;
         _layout = ExecutorLayout.For(options.ExecutorName);
@@ -209,7 +215,8 @@ internal sealed class SlurmSession : IBatchSession
         {
             if (_scriptPath is null)
             {
-                var workerKey = await _options.Worker.ShipAsync(_storage, _options.ExecutorName, cancellationToken).ConfigureAwait(false);
+                // With a bucket, the worker needs the store's package beside it to reach it.
+                var workerKey = await WorkerShipper.ShipAsync(_options.Worker, _storage, _layout, WorkerShipper.StoreFilesOf(_jobStorage), cancellationToken).ConfigureAwait(false);
                 Directory.CreateDirectory(_logFolder);
                 Directory.CreateDirectory(_statusFolder);
                 WatchStatusFolder();

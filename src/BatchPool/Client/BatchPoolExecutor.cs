@@ -97,6 +97,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _waitOnExit = options.WaitOnExit;
         _cleanupBucket = options.CleanupBucket;
         Telemetry = new ExecutorTelemetry(Name, _backend, options.LoggerFactory, options.Progress);
+        _layout = ExecutorLayout.For(Name);
+        // A bucket is checked before any job is submitted: a wrong name, credential, permission or server fails here.
+        StorageProbe.Check(_backend, _ownsBackend, _layout);
 
         // The secret lives in this process and the workers' memory only; the backend hands it over out of band.
         var secret = RandomNumberGenerator.GetBytes(32);
@@ -107,10 +110,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             Image = image,
             CpusPerJob = cpusPerJob,
             Project = project,
-            Environment = ThreadLimits.EnvironmentFor(cpusPerJob),
+            Environment = StorageProbe.WithPassedEnvironment(ThreadLimits.EnvironmentFor(cpusPerJob), options.PassEnvironment),
         });
         _codec = new PayloadCodec(secret);
-        _layout = ExecutorLayout.For(Name);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec, Telemetry.Stored);
         _largeValues = new LargeValueShipper(_backend.Storage, _layout, Telemetry.Stored);
 
@@ -321,7 +323,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             {
                 await Parallel.ForEachAsync(prepared, cancellationToken, async (p, ct) =>
                 {
-                    var input = JobFile.Compose(head, p.Payload.Bytes).ToArray();
+                    var input = JobFile.Compose(head, p.Payload.Bytes);
                     await _backend.Storage.WriteAsync(_layout.InputOf(p.Job.CallName), input, ct).ConfigureAwait(false);
                     Telemetry.Stored(input.Length);
                 }).ConfigureAwait(false);

@@ -33,6 +33,14 @@ public sealed class BatchPoolExecutorOptions
     /// <summary>The cloud project, for backends whose storage authenticates per project.</summary>
     public string? Project { get; set; }
 
+    /// <summary>
+    /// The names of environment variables of this process that every job's worker gets too (their values as they are here at
+    /// the executor's start): the credentials workers need to reach a bucket on a remote backend, for instance
+    /// <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c> or <c>AZURE_STORAGE_CONNECTION_STRING</c>. Jobs get no other
+    /// variable of this process. A name that is not set here is skipped. From text, names separated by spaces.
+    /// </summary>
+    public IList<string> PassEnvironment { get; set; } = [];
+
     /// <summary>Where the executor logs (its start and stop, jobs that failed, backend errors). Default: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -43,7 +51,12 @@ public sealed class BatchPoolExecutorOptions
     public IProgress<BatchPoolProgress>? Progress { get; set; }
 
     /// <summary>A copy, to which a factory's defaults can be applied without changing them.</summary>
-    internal BatchPoolExecutorOptions Clone() => (BatchPoolExecutorOptions)MemberwiseClone();
+    internal BatchPoolExecutorOptions Clone()
+    {
+        var copy = (BatchPoolExecutorOptions)MemberwiseClone();
+        copy.PassEnvironment = [.. PassEnvironment];
+        return copy;
+    }
 
     /// <summary>Throws <see cref="BatchPoolSettingException"/> for a value the executor cannot take, naming it as <paramref name="keyOf"/> does.</summary>
     internal void Validate(Func<string, string> keyOf)
@@ -55,6 +68,10 @@ public sealed class BatchPoolExecutorOptions
         if (CpusPerJob is { IsValid: false } cpus)
         {
             throw new BatchPoolSettingException(keyOf(nameof(CpusPerJob)), cpus.Text, CpuCount.Accepted);
+        }
+        if (PassEnvironment.FirstOrDefault(name => string.IsNullOrWhiteSpace(name) || name.Contains('=', StringComparison.Ordinal)) is { } badName)
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(PassEnvironment)), badName, "names of environment variables, without '='.");
         }
         if (Image is not null && string.IsNullOrWhiteSpace(Image))
         {
@@ -71,6 +88,7 @@ public sealed class BatchPoolExecutorOptions
         WaitOnExit = settings.ReadBool(nameof(WaitOnExit)) ?? WaitOnExit;
         CleanupBucket = settings.ReadBool(nameof(CleanupBucket)) ?? CleanupBucket;
         Project = settings.ReadText(nameof(Project)) ?? Project;
+        PassEnvironment = settings.ReadWords(nameof(PassEnvironment)) ?? PassEnvironment;
         Validate(settings.KeyOf);
     }
 }

@@ -11,14 +11,55 @@ namespace BatchPool.Shipping;
 /// </summary>
 internal static class WorkerShipper
 {
-    public static async Task<string> ShipAsync(WorkerDistribution worker, IBatchStorage storage, ExecutorLayout layout, CancellationToken cancellationToken)
+    public static Task<string> ShipAsync(WorkerDistribution worker, IBatchStorage storage, ExecutorLayout layout, CancellationToken cancellationToken) =>
+        ShipAsync(worker, storage, layout, [], cancellationToken);
+
+    /// <summary>Ships the worker with <paramref name="extraFiles"/> beside it (a store package the worker opens before anything else).</summary>
+    public static async Task<string> ShipAsync(WorkerDistribution worker, IBatchStorage storage, ExecutorLayout layout, IReadOnlyList<string> extraFiles, CancellationToken cancellationToken)
     {
-        foreach (var file in FilesOf(worker))
+        foreach (var file in FilesOf(worker).Concat(extraFiles).Distinct(StringComparer.Ordinal))
         {
             var key = layout.WorkerFileOf(Path.GetFileName(file));
             await storage.WriteFileAsync(key, file, cancellationToken).ConfigureAwait(false);
         }
         return layout.WorkerFileOf(WorkerDistribution.EntryAssemblyName);
+    }
+
+    /// <summary>
+    /// The files of a bucket store's package and of what it references (the cloud's client library), but the shared
+    /// framework and BatchPool itself: what a worker needs beside it to open that store. None for a folder.
+    /// </summary>
+    internal static IReadOnlyList<string> StoreFilesOf(IBatchStorage storage)
+    {
+        if (storage is FileSystemStorage)
+        {
+            return [];
+        }
+        var core = typeof(IBatchStorage).Assembly;
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<System.Reflection.Assembly>();
+        pending.Push(storage.GetType().Assembly);
+        while (pending.TryPop(out var assembly))
+        {
+            if (assembly == core || Codec.AssemblyKind.IsSharedFramework(assembly) || !seen.Add(assembly.GetName().Name!) || string.IsNullOrEmpty(assembly.Location))
+            {
+                continue;
+            }
+            files.Add(assembly.Location);
+            foreach (var reference in assembly.GetReferencedAssemblies())
+            {
+                try
+                {
+                    pending.Push(System.Reflection.Assembly.Load(reference));
+                }
+                catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+                {
+                    // A reference the store never uses here (a platform's optional dependency): nothing to ship.
+                }
+            }
+        }
+        return [.. files];
     }
 
     /// <summary>The worker's files: its runtime assets as its dependency manifest lists them, their symbols, and its configuration.</summary>

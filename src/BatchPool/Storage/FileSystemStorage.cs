@@ -42,6 +42,24 @@ public sealed class FileSystemStorage : IBatchStorage
     }
 
     /// <inheritdoc />
+    public ValueTask WriteAsync(string key, ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = TemporaryBeside(path);
+        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        {
+            foreach (var segment in data)
+            {
+                stream.Write(segment.Span);
+            }
+        }
+        File.Move(temporary, path, overwrite: true);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// Copied by the kernel (<see cref="File.Copy(string, string)"/>: a clone where the file system can, else a copy
     /// without the bytes passing through this process), beside the blob and renamed into place.

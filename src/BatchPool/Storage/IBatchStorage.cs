@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace BatchPool.Storage;
 
 /// <summary>
@@ -22,12 +24,23 @@ public interface IBatchStorage
     /// <param name="cancellationToken">Cancels the write.</param>
     ValueTask WriteAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 
+    /// <summary>Writes the bytes of <paramref name="data"/>, in order, under <paramref name="key"/>, replacing any blob already there.</summary>
+    /// <param name="key">The blob's key.</param>
+    /// <param name="data">The blob's bytes, in one or more segments (a job's input: its code manifest, then its payload).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <remarks>
+    /// By default, the segments copied into one buffer and written with <see cref="WriteAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>;
+    /// a store that can do better (a folder writes each segment, a bucket uploads big blobs in parts) overrides this.
+    /// </remarks>
+    ValueTask WriteAsync(string key, ReadOnlySequence<byte> data, CancellationToken cancellationToken = default) =>
+        WriteAsync(key, data.IsSingleSegment ? data.First : data.ToArray(), cancellationToken);
+
     /// <summary>Writes the local file at <paramref name="path"/> under <paramref name="key"/>, replacing any blob already there.</summary>
     /// <param name="key">The blob's key.</param>
     /// <param name="path">The file to store.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <remarks>
-    /// By default, the file's bytes read and written with <see cref="WriteAsync"/>; a store that can do better (a folder
+    /// By default, the file's bytes read and written with <see cref="WriteAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>; a store that can do better (a folder
     /// copies the file in the kernel, a bucket streams it) overrides this.
     /// </remarks>
     ValueTask WriteFileAsync(string key, string path, CancellationToken cancellationToken = default) =>

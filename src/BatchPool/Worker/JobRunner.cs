@@ -42,11 +42,31 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
             return new JobResult(WorkerProtocol.BadArguments);
         }
 
-        var context = ContextOf(locator, folder);
+        ExecutorContext context;
+        try
+        {
+            context = ContextOf(locator, folder);
+        }
+        catch (ArgumentException e)
+        {
+            // A store this worker cannot open (its package missing beside the worker, say): the message says which.
+            await log.WriteLineAsync($"batchpool worker: cannot open the job's storage: {e.Message}").ConfigureAwait(false);
+            return new JobResult(WorkerProtocol.InputRefused);
+        }
         // The whole job, from decoding its input to encoding its outcomes, resolves types in its executor's context.
         using var scope = context.Code.EnterContextualReflection();
         var inline = !inlineInput.IsEmpty;
-        ReadOnlyMemory<byte>? input = inline ? inlineInput : await context.Storage.ReadAsync(context.Layout.InputOf(callName)).ConfigureAwait(false);
+        ReadOnlyMemory<byte>? input;
+        try
+        {
+            input = inline ? inlineInput : await context.Storage.ReadAsync(context.Layout.InputOf(callName)).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // A bucket's error names the bucket, the key and what to set (a credential the worker's environment lacks).
+            await log.WriteLineAsync($"batchpool worker: could not read the input of {callName}: {e.Message}").ConfigureAwait(false);
+            return new JobResult(WorkerProtocol.InputRefused);
+        }
         if (input is not { } jobFile)
         {
             await log.WriteLineAsync($"batchpool worker: the input of {callName} is not in {locator}{context.Layout.InputOf(callName)}").ConfigureAwait(false);
@@ -177,7 +197,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            await log.WriteLineAsync($"batchpool worker: could not write the output of {callName}: {e}").ConfigureAwait(false);
+            await log.WriteLineAsync($"batchpool worker: could not write the output of {callName}: {(e is BatchStorageException ? e.Message : e.ToString())}").ConfigureAwait(false);
             return new JobResult(WorkerProtocol.OutputNotWritten);
         }
     }

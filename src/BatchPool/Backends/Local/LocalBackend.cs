@@ -18,8 +18,9 @@ public sealed class LocalBackend : IBatchBackend
 
     /// <summary>Creates the backend.</summary>
     /// <param name="remoteTmpdir">
-    /// The folder (or <c>file://</c> URI) under which executors keep <c>batch-pool-executor/&lt;name&gt;/</c>;
-    /// by default <c>batchpool</c> in the system's temporary folder.
+    /// The folder (or <c>file://</c> URI), or the bucket (<c>s3://BUCKET/PREFIX</c>, an Azure Blob address; see the README),
+    /// under which executors keep <c>batch-pool-executor/&lt;name&gt;/</c>; by default <c>batchpool</c> in the system's
+    /// temporary folder.
     /// </param>
     /// <param name="maxParallelJobs">
     /// How many jobs of one executor run at once; by default the machine's cores divided by the executor's <c>cpusPerJob</c>.
@@ -42,8 +43,9 @@ public sealed class LocalBackend : IBatchBackend
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(keyOf);
         _maxParallelJobs = options.MaxParallelJobs;
-        Storage = new FileSystemStorage(options.RemoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"));
-        PayloadsThroughStorage = options.PayloadsThroughStorage;
+        Storage = StorageSelection.Open(options.RemoteTmpdir ?? Path.Combine(Path.GetTempPath(), "batchpool"), $"{nameof(LocalBackendOptions)}.{nameof(LocalBackendOptions.RemoteTmpdir)}");
+        // With a bucket, workers read their inputs and write their outputs there themselves, as on a remote backend.
+        PayloadsThroughStorage = options.PayloadsThroughStorage || Storage is not FileSystemStorage;
         SpareWorkerLifetime = options.SpareWorkerLifetime;
         RecycleWorkers = options.RecycleWorkers;
     }
@@ -66,7 +68,8 @@ public sealed class LocalBackend : IBatchBackend
     /// <summary>
     /// When true, every job's input and output go through <see cref="Storage"/> (<c>inputs/</c> and <c>outputs/</c> of the
     /// executor's folder) as they do on remote backends: slower, and useful to inspect payloads. By default they travel
-    /// over the worker's pipes, and storage holds only the shipped assemblies.
+    /// over the worker's pipes, and storage holds only the shipped assemblies. Always true with a bucket: workers then read
+    /// and write their jobs' data there themselves.
     /// </summary>
     public bool PayloadsThroughStorage { get; init; }
 

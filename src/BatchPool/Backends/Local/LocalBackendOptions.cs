@@ -10,8 +10,9 @@ namespace BatchPool;
 public sealed class LocalBackendOptions
 {
     /// <summary>
-    /// The folder (or <c>file://</c> URI) under which executors keep <c>batch-pool-executor/&lt;name&gt;/</c>; by default
-    /// <c>batchpool</c> in the system's temporary folder.
+    /// The folder (or <c>file://</c> URI), or the bucket (<c>s3://BUCKET/PREFIX</c>,
+    /// <c>https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX</c>, <c>hail-az://ACCOUNT/CONTAINER/PREFIX</c>), under which
+    /// executors keep <c>batch-pool-executor/&lt;name&gt;/</c>; by default <c>batchpool</c> in the system's temporary folder.
     /// </summary>
     public string? RemoteTmpdir { get; set; }
 
@@ -33,6 +34,7 @@ public sealed class LocalBackendOptions
     /// <summary>Throws <see cref="BatchPoolSettingException"/> for a value the backend cannot take, naming it as <paramref name="keyOf"/> does.</summary>
     internal void Validate(Func<string, string> keyOf)
     {
+        Storage.StorageSelection.Check(RemoteTmpdir, keyOf(nameof(RemoteTmpdir)));
         if (MaxParallelJobs is < 1)
         {
             throw new BatchPoolSettingException(keyOf(nameof(MaxParallelJobs)), MaxParallelJobs.ToString(), "at least one job must be able to run.");
