@@ -25,6 +25,15 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 
     public BatchJob? Job => Volatile.Read(ref _job);
 
+    /// <summary>When the job was submitted (<see cref="System.Diagnostics.Stopwatch"/> ticks), for the status document.</summary>
+    public long SubmittedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>How many times the job was started, for the status document (1: no retries yet).</summary>
+    public int Attempts => 1;
+
+    /// <summary>What call <paramref name="index"/> printed (see <see cref="BatchPoolFuture.Log"/>).</summary>
+    public Task<string> ReadLogAsync(int index, CancellationToken cancellationToken) => executor.ReadLogAsync(CallName, index, cancellationToken);
+
     /// <summary>Links the backend's job; cancels it at once when the caller cancelled while it was being submitted.</summary>
     public void Attach(BatchJob job)
     {
