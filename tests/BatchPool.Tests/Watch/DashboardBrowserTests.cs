@@ -12,21 +12,24 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
+    /// <summary>A job that prints and waits for a file (built here: a lambda of the test would share its closure with the executor).</summary>
+    private static Func<int> WaitFor(string gate) => () =>
+    {
+        Console.WriteLine("waiting for the gate");
+        while (!File.Exists(gate))
+        {
+            Thread.Sleep(20);
+        }
+        Console.WriteLine("through the gate");
+        return 1;
+    };
+
     [Fact]
     public async Task The_jobs_page_refreshes_by_itself_as_a_job_ends()
     {
         var gate = Path.Combine(_backend.Root, "gate");
         await using var bpe = new BatchPoolExecutor(name: "live", backend: _backend.Backend);
-        var waiting = bpe.Submit(() =>
-        {
-            Console.WriteLine("waiting for the gate");
-            while (!File.Exists(gate))
-            {
-                Thread.Sleep(20);
-            }
-            Console.WriteLine("through the gate");
-            return 1;
-        });
+        var waiting = bpe.Submit(WaitFor(gate));
         Assert.True(SpinWait.SpinUntil(() => waiting.Running, Long));
         Assert.True(SpinWait.SpinUntil(() => File.ReadAllText(Path.Combine(_backend.FolderOf(bpe), "status.json")).Contains("running", StringComparison.Ordinal), Long));
 

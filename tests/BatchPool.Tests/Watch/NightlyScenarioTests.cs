@@ -89,7 +89,7 @@ public abstract class NightlyScenarioTests(string backend)
             await page.GotoAsync(url);
             Assert.Equal("nightly", await page.Locator("#executors tbody tr td a").First.TextContentAsync());
             await Browser.KeepScreenshotAsync(page, $"nightly-{backend}-executors");
-            await page.ClickAsync("text=nightly");
+            await page.Locator("#executors tbody tr td a").First.ClickAsync();
             await page.WaitForSelectorAsync("#jobs");
             Assert.Equal(6, await page.Locator("#jobs tbody tr.succeeded").CountAsync());
             await Browser.KeepScreenshotAsync(page, $"nightly-{backend}-jobs");
