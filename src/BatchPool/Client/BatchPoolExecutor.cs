@@ -190,7 +190,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             }
         }
         await _session.DisposeAsync().ConfigureAwait(false);
-        await _status.StopAsync().ConfigureAwait(false);
+        await _status.StopAsync(writeLast: !_cleanupBucket).ConfigureAwait(false);
         if (_cleanupBucket)
         {
             lock (_logGate)

@@ -45,12 +45,18 @@ internal sealed class StatusWriter
         Interlocked.Increment(ref _tracked);
     }
 
-    /// <summary>Stops the loop and writes the last document, which says the executor ended.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops the loop and, with <paramref name="writeLast"/>, writes the last document, which says the executor ended
+    /// (not for a folder about to be deleted: a map of 10,000 jobs would wait for its snapshot for nothing).
+    /// </summary>
+    public async Task StopAsync(bool writeLast)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        await WriteAsync(ended: true).ConfigureAwait(false);
+        if (writeLast)
+        {
+            await WriteAsync(ended: true).ConfigureAwait(false);
+        }
         _stop.Dispose();
     }
 
