@@ -70,15 +70,12 @@ public abstract class JobLogTests(Func<TestBackend> createBackend) : IAsyncLifet
         var name = "logs-" + Guid.NewGuid().ToString("N")[..8];
         using (var bpe = new BatchPoolExecutor(name: name, backend: _backend.Backend, cleanupBucket: false))
         {
-            var future = bpe.Submit(() =>
-            {
-                Console.WriteLine("started, now sleeping");
-                Thread.Sleep(Timeout.Infinite);
-                return 0;
-            });
-            Assert.True(SpinWait.SpinUntil(() => future.Running, Long));
-            // What it printed reaches the backend's log a moment after the job starts.
-            Thread.Sleep(TimeSpan.FromSeconds(2));
+            // The mark is written after the line: once it is there, the line is in the worker's log.
+            var mark = Path.Combine(StatusReader.FolderOf(RootOf(_backend), name), "printed");
+            var future = bpe.Submit(PrintThenSleep(mark));
+            Assert.True(SpinWait.SpinUntil(() => File.Exists(mark), Long));
+            // What it printed reaches the backend's log (a container's, a Slurm task's file) a moment later.
+            Thread.Sleep(TimeSpan.FromSeconds(1));
             Assert.True(future.Cancel());
         }
         var folder = StatusReader.FolderOf(RootOf(_backend), name);
@@ -111,6 +108,16 @@ public abstract class JobLogTests(Func<TestBackend> createBackend) : IAsyncLifet
     }
 
     private static string RootOf(TestBackend backend) => backend.Root;
+
+    /// <summary>A job that prints, marks that it did, and sleeps for ever (built here, apart from the test's closure).</summary>
+    private static Func<int> PrintThenSleep(string mark) => () =>
+    {
+        Console.WriteLine("started, now sleeping");
+        Console.Out.Flush();
+        File.WriteAllText(mark, "");
+        Thread.Sleep(Timeout.Infinite);
+        return 0;
+    };
 }
 
 /// <summary>Job logs on the local backend.</summary>
