@@ -25,11 +25,22 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 
     public BatchJob? Job => Volatile.Read(ref _job);
 
-    /// <summary>When the job was submitted (<see cref="System.Diagnostics.Stopwatch"/> ticks), for the status document.</summary>
-    public long SubmittedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+    /// <summary>What the status document keeps of the job; it lets go of the job once it ended.</summary>
+    public Status.JobRecord Record
+    {
+        get
+        {
+            if (Volatile.Read(ref _record) is { } record)
+            {
+                return record;
+            }
+            var created = new Status.JobRecord(CallName, CallCount, this);
+            return Interlocked.CompareExchange(ref _record, created, null) ?? created;
+        }
+    }
 
-    /// <summary>How many times the job was started, for the status document (1: no retries yet).</summary>
-    public int Attempts => 1;
+    private Status.JobRecord? _record;
+
 
     /// <summary>What call <paramref name="index"/> printed (see <see cref="BatchPoolFuture.Log"/>).</summary>
     public Task<string> ReadLogAsync(int index, CancellationToken cancellationToken) => executor.ReadLogAsync(CallName, index, cancellationToken);
@@ -38,6 +49,7 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     public void Attach(BatchJob job)
     {
         Volatile.Write(ref _job, job);
+        Record.Attach(job);
         if (_outcomes.Task.IsCanceled)
         {
             executor.CancelInBackend(job);
@@ -47,9 +59,23 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     /// <summary>Runs once the backend's job has ended (<see cref="BatchJob.WhenEnded"/>): collects its outcomes.</summary>
     void IThreadPoolWorkItem.Execute() => executor.Collect(this, Job!);
 
-    public void Complete(CallOutcome[] outcomes) => _outcomes.TrySetResult(outcomes);
+    public void Complete(CallOutcome[] outcomes)
+    {
+        if (_outcomes.TrySetResult(outcomes))
+        {
+            // A call that threw ends its job: the last outcome.
+            var thrown = outcomes.Length > 0 ? outcomes[^1].Error : null;
+            Record.End(thrown is null ? Status.JobStates.Succeeded : Status.JobStates.Failed, thrown);
+        }
+    }
 
-    public void Fail(Exception error) => _outcomes.TrySetException(error);
+    public void Fail(Exception error)
+    {
+        if (_outcomes.TrySetException(error))
+        {
+            Record.End(Status.JobStates.Failed, error);
+        }
+    }
 
     /// <summary>Cancels the job unless it already ended; true when it is now cancelled.</summary>
     public bool Cancel()
@@ -62,6 +88,7 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
         {
             return false;
         }
+        Record.End(Status.JobStates.Cancelled, null);
         if (Job is { } job)
         {
             executor.CancelInBackend(job);

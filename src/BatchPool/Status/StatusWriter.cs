@@ -18,7 +18,7 @@ internal sealed class StatusWriter
     private readonly BatchPoolExecutor _executor;
     private readonly IBatchBackend _backend;
     private readonly ExecutorLayout _layout;
-    private readonly List<PendingJob> _jobs = [];
+    private readonly List<JobRecord> _jobs = [];
     private readonly HashSet<string> _cancelsHandled = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
@@ -40,7 +40,7 @@ internal sealed class StatusWriter
     {
         lock (_jobs)
         {
-            _jobs.AddRange(jobs);
+            _jobs.AddRange(jobs.Select(job => job.Record));
         }
         Interlocked.Increment(ref _tracked);
     }
@@ -107,7 +107,7 @@ internal sealed class StatusWriter
 
     internal ExecutorStatus Snapshot(bool ended)
     {
-        PendingJob[] jobs;
+        JobRecord[] jobs;
         lock (_jobs)
         {
             jobs = [.. _jobs];
@@ -132,49 +132,10 @@ internal sealed class StatusWriter
         };
     }
 
-    private JobStatus JobOf(PendingJob pending)
+    private JobStatus JobOf(JobRecord record)
     {
-        var job = pending.Job;
-        var (state, error) = StateOf(pending.Outcomes, job?.State);
-        return new JobStatus(
-            pending.CallName,
-            pending.CallCount,
-            state,
-            pending.Attempts,
-            job?.Id,
-            TimeOf(pending.SubmittedAt)!.Value,
-            TimeOf(job?.StartedAt ?? 0),
-            TimeOf(job?.EndedAt ?? 0) ?? (state is JobStates.Cancelled ? DateTimeOffset.UtcNow : null),
-            job?.Location,
-            error);
-    }
-
-    /// <summary>
-    /// A job's state for people: its future's end when it ended (a call that threw is a failed job), else its backend
-    /// job's state (none yet: queued). A pure function.
-    /// </summary>
-    internal static (string State, string? Error) StateOf(Task<Codec.CallOutcome[]> outcomes, BatchJobState? backendState)
-    {
-        if (outcomes.IsCanceled)
-        {
-            return (JobStates.Cancelled, null);
-        }
-        if (outcomes.IsFaulted)
-        {
-            return (JobStates.Failed, FirstLine(outcomes.Exception!.InnerException ?? outcomes.Exception));
-        }
-        if (outcomes.IsCompletedSuccessfully)
-        {
-            return outcomes.Result is [.., { Error: { } thrown }] ? (JobStates.Failed, FirstLine(thrown)) : (JobStates.Succeeded, null);
-        }
-        return (backendState == BatchJobState.Running ? JobStates.Running : JobStates.Queued, null);
-    }
-
-    private static string FirstLine(Exception error)
-    {
-        var message = error.Message;
-        var newline = message.IndexOf('\n', StringComparison.Ordinal);
-        return $"{error.GetType().FullName}: {(newline < 0 ? message : message[..newline].TrimEnd())}";
+        var (state, error, started, endedAt, location, engineId) = record.Read();
+        return new JobStatus(record.Call, record.Calls, state, record.Attempts, engineId, TimeOf(record.SubmittedAt)!.Value, TimeOf(started), TimeOf(endedAt), location, error);
     }
 
     private DateTimeOffset? TimeOf(long ticks) => ticks == 0 ? null : _started + Stopwatch.GetElapsedTime(_startedTicks, ticks);
@@ -221,16 +182,16 @@ internal sealed class StatusWriter
         {
             return;
         }
-        PendingJob[] jobs;
+        JobRecord[] jobs;
         lock (_jobs)
         {
             jobs = [.. _jobs];
         }
         foreach (var job in jobs)
         {
-            if (fresh.Contains("*") || fresh.Contains(job.CallName))
+            if ((fresh.Contains("*") || fresh.Contains(job.Call)) && job.Pending is { } pending)
             {
-                job.Cancel();
+                pending.Cancel();
             }
         }
     }
