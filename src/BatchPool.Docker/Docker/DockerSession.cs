@@ -20,6 +20,9 @@ internal sealed record ContainerSettings(string Image, long? NanoCpus, long? Mem
 internal sealed class DockerSession : IBatchSession
 {
     public const string ExecutorLabel = "batchpool.executor";
+
+    /// <summary>A container's id as the engine's listings show it (its first 12 characters).</summary>
+    private static string Short(string container) => container.Length > 12 ? container[..12] : container;
     public const string SessionLabel = "batchpool.session";
     public const string JobLabel = "batchpool.job";
     public const string SlotLabel = "batchpool.slot";
@@ -277,6 +280,7 @@ internal sealed class DockerSession : IBatchSession
         {
             return container;
         }
+        job.Batch.Location ??= $"container {Short(container)}";
         job.Batch.ReportRunning();
         var started = DateTimeOffset.UtcNow;
         BatchJobOutcome outcome;
@@ -469,6 +473,7 @@ internal sealed class DockerSession : IBatchSession
             Remove(container);
             return;
         }
+        job.Batch.Location ??= $"container {Short(container)}";
         job.Batch.ReportRunning();
         bool cancelledWhileStarting;
         lock (job)

@@ -222,6 +222,14 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
                 {
                     continue;
                 }
+                if (status.Nodes.Length > 0)
+                {
+                    // Where it runs, for the status document.
+                    foreach (var job in task.Jobs)
+                    {
+                        job.Location ??= status.Nodes;
+                    }
+                }
                 if (state != BatchJobState.Running)
                 {
                     EndTask(task, ReadCode(task.StatusPath), status);

@@ -17,6 +17,10 @@ public sealed class BatchJob
     private BatchJobOutcome? _outcome;
     private volatile int _state = (int)BatchJobState.Queued;
 
+    // When it started and ended (Stopwatch ticks; 0: not yet), for the executor's status document.
+    private long _startedAt;
+    private long _endedAt;
+
     /// <summary>Creates a queued job.</summary>
     /// <param name="id">The engine's identifier of the job (a Slurm job id, a container id, ...).</param>
     /// <param name="name">The job's name, as requested.</param>
@@ -61,11 +65,24 @@ public sealed class BatchJob
     /// <summary>The outcome, once the job ended.</summary>
     internal BatchJobOutcome? Outcome => Volatile.Read(ref _outcome);
 
+    /// <summary>
+    /// Where the job runs or ran, for people (the executor's status document, the <c>batchpool</c> tool): a node's name, a
+    /// container, a worker process. Set by its backend when it knows; null until then.
+    /// </summary>
+    public string? Location { get; set; }
+
+    /// <summary>When the job started (<see cref="System.Diagnostics.Stopwatch"/> ticks), or 0.</summary>
+    internal long StartedAt => Volatile.Read(ref _startedAt);
+
+    /// <summary>When the job's outcome was reported (<see cref="System.Diagnostics.Stopwatch"/> ticks), or 0.</summary>
+    internal long EndedAt => Volatile.Read(ref _endedAt);
+
     /// <summary>Records that the job started; ignored once it ended.</summary>
     public void ReportRunning()
     {
         if (Interlocked.CompareExchange(ref _state, (int)BatchJobState.Running, (int)BatchJobState.Queued) == (int)BatchJobState.Queued)
         {
+            Volatile.Write(ref _startedAt, System.Diagnostics.Stopwatch.GetTimestamp());
             Volatile.Read(ref _startObserver)?.Started();
         }
     }
@@ -98,6 +115,7 @@ public sealed class BatchJob
         {
             return false;
         }
+        Volatile.Write(ref _endedAt, System.Diagnostics.Stopwatch.GetTimestamp());
         _state = (int)outcome.State;
         Volatile.Read(ref _ended)?.TrySetResult(outcome);
         if (Interlocked.Exchange(ref _observer, EndedMark) is { } observer)

@@ -6,6 +6,7 @@ using BatchPool.Codec;
 using BatchPool.Configuration;
 using BatchPool.Diagnostics;
 using BatchPool.Shipping;
+using BatchPool.Status;
 using BatchPool.Storage;
 using BatchPool.Worker;
 
@@ -38,6 +39,13 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     private readonly HashSet<PendingJob> _outstanding = [];
     private readonly Lock _gate = new();
     private long _lastCall;
+
+    // Log tails stored by the client (KeepLogTail) stop once the folder is deleted, under this lock.
+    private readonly Lock _logGate = new();
+    private bool _folderDeleted;
+
+    // The status document's writer (Status/), and the tool's cancel requests it reads.
+    private readonly StatusWriter _status;
     private Task? _shutdown;
 
     /// <summary>Creates an executor.</summary>
@@ -115,6 +123,8 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _codec = new PayloadCodec(secret);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec, Telemetry.Stored);
         _largeValues = new LargeValueShipper(_backend.Storage, _layout, Telemetry.Stored);
+
+        _status = new StatusWriter(this, _backend, _layout);
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.
         _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));
@@ -206,8 +216,13 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         try
         {
             await _session.DisposeAsync().ConfigureAwait(false);
+            await _status.StopAsync(writeLast: !_cleanupBucket).ConfigureAwait(false);
             if (_cleanupBucket)
             {
+                lock (_logGate)
+                {
+                    _folderDeleted = true;
+                }
                 await _backend.Storage.DeleteFolderAsync(_layout.Folder).ConfigureAwait(false);
             }
             if (_ownsBackend)
@@ -312,6 +327,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         {
             Telemetry.Queued(job);
         }
+        _status.Track(prepared.Select(p => p.Job));
         try
         {
             var manifest = await _shipper.ShipAsync(prepared.SelectMany(p => p.Payload.UserAssemblies).Distinct(), cancellationToken).ConfigureAwait(false);
@@ -362,12 +378,50 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     internal void Collect(PendingJob pending, BatchJob job)
     {
         var outcome = job.Outcome!;
+        if (outcome.State != BatchJobState.Succeeded && !string.IsNullOrEmpty(outcome.LogTail))
+        {
+            KeepLogTail(pending, outcome);
+        }
         if (outcome.Output.IsEmpty && !pending.Outcomes.IsCompleted && outcome.State != BatchJobState.Cancelled)
         {
             _ = CollectStoredAsync(pending, job, outcome);
             return;
         }
         Collect(pending, job, outcome, outcome.Output);
+    }
+
+    /// <summary>
+    /// Stores the log tail of a job whose worker ended badly (died, was killed or cancelled): it could not store its
+    /// calls' logs itself. Never once the folder is deleted (it would come back).
+    /// </summary>
+    private void KeepLogTail(PendingJob pending, BatchJobOutcome outcome)
+    {
+        lock (_logGate)
+        {
+            if (_folderDeleted)
+            {
+                return;
+            }
+            try
+            {
+                var text = outcome.Detail is { } detail ? $"{outcome.LogTail}\n[batchpool: {detail}]\n" : outcome.LogTail + "\n";
+                _backend.Storage.WriteAsync(_layout.JobLogOf(pending.CallName), System.Text.Encoding.UTF8.GetBytes(text)).AsTask().GetAwaiter().GetResult();
+            }
+#pragma warning disable CA1031 // A log that cannot be stored must not change the job's outcome.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                System.Diagnostics.Trace.TraceWarning($"BatchPool: could not store the log of {pending.CallName}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>What call <paramref name="index"/> of a job printed (see <see cref="BatchPoolFuture.Log"/>).</summary>
+    internal async Task<string> ReadLogAsync(string callName, int index, CancellationToken cancellationToken)
+    {
+        var bytes = await _backend.Storage.ReadAsync(_layout.LogOf(callName, index), cancellationToken).ConfigureAwait(false)
+            ?? await _backend.Storage.ReadAsync(_layout.JobLogOf(callName), cancellationToken).ConfigureAwait(false);
+        return bytes is null ? "" : System.Text.Encoding.UTF8.GetString(bytes);
     }
 
     private async Task CollectStoredAsync(PendingJob pending, BatchJob job, BatchJobOutcome outcome)

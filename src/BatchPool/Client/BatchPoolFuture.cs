@@ -78,6 +78,18 @@ public class BatchPoolFuture
     public async Task WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         PendingJob.ValueOf(await _job.WaitAsync(timeout, cancellationToken).ConfigureAwait(false), _index);
 
+    /// <summary>
+    /// What the call printed (standard output and standard error), as kept in the executor's folder: written when the call
+    /// ended, whatever its end (for a job whose worker died or was stopped, the tail of that worker's log). Empty while it
+    /// runs, when it printed nothing, and once the folder was deleted (<c>cleanupBucket</c>). At most the last 1 MiB of
+    /// text of each call is kept.
+    /// </summary>
+    public string Log() => _job.ReadLogAsync(_index, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Asynchronous <see cref="Log"/>.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public Task<string> LogAsync(CancellationToken cancellationToken = default) => _job.ReadLogAsync(_index, cancellationToken);
+
     /// <summary>Calls <paramref name="callback"/> with this future once it is done (at once when it already is).</summary>
     /// <param name="callback">The callback; an exception it throws is traced and ignored, as in <c>concurrent.futures</c>.</param>
     public void AddDoneCallback(Action<BatchPoolFuture> callback)

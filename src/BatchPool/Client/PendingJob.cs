@@ -29,10 +29,31 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     /// <summary>What the executor's telemetry keeps of this job; null when nothing listened as it was submitted.</summary>
     public JobLife? Life { get; set; }
 
+    /// <summary>What the status document keeps of the job; it lets go of the job once it ended.</summary>
+    public Status.JobRecord Record
+    {
+        get
+        {
+            if (Volatile.Read(ref _record) is { } record)
+            {
+                return record;
+            }
+            var created = new Status.JobRecord(CallName, CallCount, this);
+            return Interlocked.CompareExchange(ref _record, created, null) ?? created;
+        }
+    }
+
+    private Status.JobRecord? _record;
+
+
+    /// <summary>What call <paramref name="index"/> printed (see <see cref="BatchPoolFuture.Log"/>).</summary>
+    public Task<string> ReadLogAsync(int index, CancellationToken cancellationToken) => executor.ReadLogAsync(CallName, index, cancellationToken);
+
     /// <summary>Links the backend's job; cancels it at once when the caller cancelled while it was being submitted.</summary>
     public void Attach(BatchJob job)
     {
         Volatile.Write(ref _job, job);
+        Record.Attach(job);
         if (_outcomes.Task.IsCanceled)
         {
             executor.CancelInBackend(job);
@@ -49,6 +70,9 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     {
         if (_outcomes.TrySetResult(outcomes))
         {
+            // A call that threw ends its job: the last outcome.
+            var thrown = outcomes.Length > 0 ? outcomes[^1].Error : null;
+            Record.End(thrown is null ? Status.JobStates.Succeeded : Status.JobStates.Failed, thrown);
             executor.Telemetry.Ended(this, outcomes);
         }
     }
@@ -57,6 +81,7 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     {
         if (_outcomes.TrySetException(error))
         {
+            Record.End(Status.JobStates.Failed, error);
             executor.Telemetry.Ended(this, JobEnd.Failed, error);
         }
     }
@@ -72,6 +97,7 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
         {
             return false;
         }
+        Record.End(Status.JobStates.Cancelled, null);
         executor.Telemetry.Ended(this, JobEnd.Cancelled, null);
         if (Job is { } job)
         {

@@ -79,8 +79,12 @@ internal static class WorkerShipper
                     {
                         foreach (var asset in runtime.EnumerateObject())
                         {
-                            // The application's folder holds every runtime asset flat, by its file name.
-                            files.Add(Path.Combine(worker.Folder, Path.GetFileName(asset.Name)));
+                            // The application's folder holds every runtime asset flat, by its file name; but an app on a
+                            // larger shared framework (ASP.NET Core's) takes some from that framework instead: those are
+                            // shipped from where this process has them.
+                            var name = Path.GetFileName(asset.Name);
+                            var local = Path.Combine(worker.Folder, name);
+                            files.Add(!File.Exists(local) && PlatformAssembly(name) is { } platform ? platform : local);
                         }
                     }
                 }
@@ -98,5 +102,13 @@ internal static class WorkerShipper
             throw new FileNotFoundException($"The BatchPool worker in {worker.Folder} is incomplete: {Path.GetFileName(missing)} is missing.", missing);
         }
         return [.. files];
+    }
+
+    /// <summary>Where this process's runtime has an assembly of the shared frameworks (or the app), by file name; null when none.</summary>
+    private static string? PlatformAssembly(string fileName)
+    {
+        var trusted = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "";
+        return trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(path => string.Equals(Path.GetFileName(path), fileName, StringComparison.Ordinal) && File.Exists(path));
     }
 }

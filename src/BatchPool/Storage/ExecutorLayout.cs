@@ -29,6 +29,30 @@ internal sealed class ExecutorLayout(string folder)
 
     public string WorkerFileOf(string fileName) => $"{Folder}worker/{fileName}";
 
+    /// <summary>
+    /// What call <paramref name="index"/> (0 for a single call; its place in a chunk) of job <paramref name="callName"/>
+    /// printed, written by the worker when the call ended (nothing when it printed nothing).
+    /// </summary>
+    public string LogOf(string callName, int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Folder}{LogsFolderName}/{callName}.{index}.log");
+
+    /// <summary>The tail of a job's worker log, written by the client when the worker ended badly (died, killed, cancelled).</summary>
+    public string JobLogOf(string callName) => $"{Folder}{LogsFolderName}/{callName}.log";
+
+    /// <summary>The executor's status document (<see cref="Status.ExecutorStatus"/>), rewritten by its client.</summary>
+    public string StatusFile => $"{Folder}{StatusFileName}";
+
+    /// <summary>Calls the <c>batchpool</c> tool asks the client to cancel, one call name a line (<c>*</c>: every job).</summary>
+    public string CancelRequests => $"{Folder}{CancelRequestsFileName}";
+
+    /// <summary>The folder of the executor's logs, under its folder.</summary>
+    public const string LogsFolderName = "logs";
+
+    /// <summary>The status document's name, in the executor's folder.</summary>
+    public const string StatusFileName = "status.json";
+
+    /// <summary>The cancel requests' file name, in the executor's folder.</summary>
+    public const string CancelRequestsFileName = "cancel-requests";
+
     /// <summary>A folder of the executor's own for a backend's files (job scripts, logs).</summary>
     public string BackendFolder(string backend) => $"{Folder}{backend}/";
 }

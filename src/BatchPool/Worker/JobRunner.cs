@@ -1,4 +1,5 @@
 using BatchPool.Codec;
+using BatchPool.Logs;
 using BatchPool.Shipping;
 using BatchPool.Storage;
 
@@ -89,6 +90,8 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
         var outcomes = new CallOutcome[job.Calls.Length];
         for (var i = 0; i < job.Calls.Length; i++)
         {
+            JobConsole.Begin();
+            var threw = false;
             try
             {
                 outcomes[i] = new CallOutcome(await CallInvoker.InvokeAsync(job.Function, job.Calls[i]).ConfigureAwait(false), null);
@@ -99,6 +102,11 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
             {
                 await log.WriteLineAsync($"batchpool worker: {callName}: call {i + 1} of {job.Calls.Length} threw {e}").ConfigureAwait(false);
                 outcomes[i] = new CallOutcome(null, e);
+                threw = true;
+            }
+            await KeepLogAsync(context, callName, i, JobConsole.End()).ConfigureAwait(false);
+            if (threw)
+            {
                 // The calls after the one that threw do not run, as in the original: the job's outcomes end here.
                 Array.Resize(ref outcomes, i + 1);
                 break;
@@ -178,6 +186,28 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
             context.LastManifest = manifest.ToArray();
         }
         return (JobInput)codec.Decode(payload, PayloadKind.JobInput, context.LargeValues);
+    }
+
+    /// <summary>
+    /// Stores what a call printed beside its output (nothing when it printed nothing: a call that prints costs a file, one
+    /// that does not costs nothing). A log that cannot be stored is noted in the worker's log; the call's outcome stands.
+    /// </summary>
+    private async ValueTask KeepLogAsync(ExecutorContext context, string callName, int index, string text)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+        try
+        {
+            await context.Storage.WriteAsync(context.Layout.LogOf(callName, index), System.Text.Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A lost log must not fail the call.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await log.WriteLineAsync($"batchpool worker: could not store the log of {callName}: {e.Message}").ConfigureAwait(false);
+        }
     }
 
     /// <summary>Encodes the outcomes and returns them (inline) or stores them; a job whose output is lost fails.</summary>

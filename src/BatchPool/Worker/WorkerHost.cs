@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using BatchPool.Codec;
+using BatchPool.Logs;
 using Microsoft.Win32.SafeHandles;
 
 namespace BatchPool.Worker;
@@ -57,7 +58,7 @@ internal static class WorkerHost
     /// The worker's log: its standard error, which the client keeps the tail of. Opened without Console's own writer, whose
     /// setup (console encoding, terminal) costs a fresh worker ~8 ms of CPU.
     /// </summary>
-    private static TextWriter OpenLog() => WriterOnStandardError();
+    private static TextWriter OpenLog() => JobConsole.Wrap(WriterOnStandardError());
 
     /// <summary>
     /// Points Console's error (and, with <paramref name="output"/>, its output) at the log through a writer of the user
@@ -66,16 +67,16 @@ internal static class WorkerHost
     /// </summary>
     private static void GiveCodeTheLog(bool output)
     {
-        var console = WriterOnStandardError();
-        if (output)
-        {
-            Console.SetOut(console);
-        }
+        // Both kept per call too (JobConsole): each call's log is stored beside its output.
+        var console = JobConsole.Wrap(WriterOnStandardError());
+        Console.SetOut(output ? console : JobConsole.Wrap(WriterOn(1)));
         Console.SetError(console);
     }
 
-    private static TextWriter WriterOnStandardError() => TextWriter.Synchronized(
-        new StreamWriter(new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true });
+    private static TextWriter WriterOnStandardError() => TextWriter.Synchronized(WriterOn(2));
+
+    private static StreamWriter WriterOn(int descriptor) =>
+        new(new FileStream(new SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
 
     /// <summary>How long a recycled worker waits at most for its last executor's code to unload.</summary>
     private const int UnloadPatienceMs = 250;

@@ -323,6 +323,7 @@ internal sealed class LocalSession : IBatchSession
                             queued.Job.ReportRunning();
                         }
                     }
+                    queued.Job.Location = worker.Location;
                     inFlight.Enqueue(queued);
                     // The jobs sent ahead together go out in one write; the first one at once, its worker may be idle.
                     if (!worker.Send(queued.WorkerArguments, queued.Input, announceStart, flush: !announceStart))

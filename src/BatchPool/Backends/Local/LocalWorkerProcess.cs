@@ -44,6 +44,11 @@ internal sealed class LocalWorkerProcess : IDisposable
     /// <summary>The process's id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>Where its jobs run, for the status document: this machine and the process's id.</summary>
+    public string Location => _location ??= $"{Environment.MachineName} pid {_process.Id}";
+
+    private string? _location;
+
     /// <summary>
     /// Whether it was there before its executor: started as a spare (<see cref="SpareWorkers"/>), or recycled.
     /// </summary>

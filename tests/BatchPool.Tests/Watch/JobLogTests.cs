@@ -1,0 +1,135 @@
+using BatchPool.Status;
+using BatchPool.Tests.Docker;
+using BatchPool.Tests.Executor;
+using BatchPool.Tests.Slurm;
+
+namespace BatchPool.Tests.Watch;
+
+/// <summary>Every job's log is kept in the executor's folder, whatever its end, on every backend.</summary>
+public abstract class JobLogTests(Func<TestBackend> createBackend) : IAsyncLifetime
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
+    private readonly TestBackend _backend = createBackend();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    [Fact]
+    public void A_job_that_succeeds_keeps_what_it_printed_on_both_streams()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var future = bpe.Submit(() =>
+        {
+            Console.WriteLine("to standard output");
+            Console.Error.WriteLine("to standard error");
+            return 1;
+        });
+        Assert.Equal(1, future.Result(Long));
+        var log = future.Log();
+        Assert.Contains("to standard output", log, StringComparison.Ordinal);
+        Assert.Contains("to standard error", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_job_that_throws_keeps_its_log_and_the_exception_line()
+    {
+        await using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var future = bpe.Submit(() =>
+        {
+            Console.WriteLine("before the throw");
+            throw new InvalidOperationException("thrown on purpose");
+#pragma warning disable CS0162 // The lambda's type.
+            return 0;
+#pragma warning restore CS0162
+        });
+        Assert.IsType<InvalidOperationException>(future.Exception(Long));
+        var log = await future.LogAsync();
+        Assert.Contains("before the throw", log, StringComparison.Ordinal);
+        Assert.Contains("thrown on purpose", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_job_whose_worker_exits_keeps_its_log_tail_and_the_exception_still_carries_it()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var future = bpe.Submit(() =>
+        {
+            Console.WriteLine("about to exit on purpose");
+            Environment.Exit(3);
+            return 0;
+        });
+        var error = Assert.IsType<BatchJobFailedException>(future.Exception(Long));
+        Assert.Contains("about to exit on purpose", error.LogTail, StringComparison.Ordinal);
+        Assert.Contains("about to exit on purpose", future.Log(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_running_job_that_is_cancelled_keeps_what_it_printed()
+    {
+        var name = "logs-" + Guid.NewGuid().ToString("N")[..8];
+        using (var bpe = new BatchPoolExecutor(name: name, backend: _backend.Backend, cleanupBucket: false))
+        {
+            // The mark is written after the line: once it is there, the line is in the worker's log.
+            var mark = Path.Combine(StatusReader.FolderOf(RootOf(_backend), name), "printed");
+            var future = bpe.Submit(PrintThenSleep(mark));
+            Assert.True(SpinWait.SpinUntil(() => File.Exists(mark), Long));
+            // What it printed reaches the backend's log (a container's, a Slurm task's file) a moment later.
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+            Assert.True(future.Cancel());
+        }
+        var folder = StatusReader.FolderOf(RootOf(_backend), name);
+        var status = StatusReader.Read(folder);
+        var job = Assert.Single(status.Jobs);
+        Assert.Equal(JobStates.Cancelled, job.State);
+        var log = Assert.Single(StatusReader.Logs(folder, status));
+        Assert.Contains("started, now sleeping", log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_chunked_map_keeps_each_calls_log_apart_and_the_folder_keeps_them_after_shutdown()
+    {
+        var name = "chunks-" + Guid.NewGuid().ToString("N")[..8];
+        using (var bpe = new BatchPoolExecutor(name: name, backend: _backend.Backend, cleanupBucket: false))
+        {
+            Assert.Equal([0, 1, 2, 3, 4], bpe.Map(x => { Console.WriteLine($"call {x} printed this"); return x; }, Enumerable.Range(0, 5), chunksize: 2).ToList());
+        }
+        var folder = StatusReader.FolderOf(RootOf(_backend), name);
+        var status = StatusReader.Read(folder);
+        Assert.NotNull(status.Ended);
+        Assert.Equal(3, status.Counts.Succeeded);
+        var logs = StatusReader.Logs(folder, status);
+        Assert.Equal(5, logs.Count);
+        for (var x = 0; x < 5; x++)
+        {
+            Assert.Equal(x % 2, logs[x].Index);
+            Assert.Equal($"call {x} printed this", logs[x].Text.Trim());
+        }
+    }
+
+    private static string RootOf(TestBackend backend) => backend.Root;
+
+    /// <summary>A job that prints, marks that it did, and sleeps for ever (built here, apart from the test's closure).</summary>
+    private static Func<int> PrintThenSleep(string mark) => () =>
+    {
+        Console.WriteLine("started, now sleeping");
+        Console.Out.Flush();
+        File.WriteAllText(mark, "");
+        Thread.Sleep(Timeout.Infinite);
+        return 0;
+    };
+}
+
+/// <summary>Job logs on the local backend.</summary>
+public sealed class JobLogTestsOnLocal() : JobLogTests(() => new TestBackend());
+
+/// <summary>Job logs on the local backend, payloads through storage.</summary>
+public sealed class JobLogTestsOnLocalThroughStorage() : JobLogTests(() => new TestBackend(payloadsThroughStorage: true));
+
+/// <summary>Job logs on Slurm.</summary>
+[Collection("Slurm")]
+public sealed class JobLogTestsOnSlurm() : JobLogTests(() => SlurmCluster.NewBackend());
+
+/// <summary>Job logs on Docker.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class JobLogTestsOnDocker() : JobLogTests(() => DockerTestBackends.Create());
