@@ -18,6 +18,9 @@ internal sealed record BenchOptions
 
     public bool Help { get; init; }
 
+    /// <summary>With <c>--workload 5</c>: run the one job and exit without an answer (the parent times spawn to exit).</summary>
+    public bool WholeProgram { get; init; }
+
     /// <summary>Set when the bench runs itself as a child process for one workload (5 or 6).</summary>
     public int? ChildWorkload { get; init; }
 
@@ -69,6 +72,7 @@ internal sealed record BenchOptions
                 "--no-peers" => options with { NoPeers = true },
                 "--diagnose" => options with { Diagnose = true },
                 "--help" or "-h" => options with { Help = true },
+                "--whole-program" => options with { WholeProgram = true },
                 "--only" => options with { Only = ParseWorkloads(ValueOf(args, ref i)) },
                 "--workload" => options with { ChildWorkload = ParseWorkload(ValueOf(args, ref i)) },
                 "--python" => options with { Python = ValueOf(args, ref i) },
@@ -89,5 +93,5 @@ internal sealed record BenchOptions
     private static int ParseWorkload(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && AllWorkloads.Contains(n)
             ? n
-            : throw new ArgumentException($"'{text}' is not a workload (1-6).");
+            : throw new ArgumentException($"'{text}' is not a workload (1-8).");
 }
