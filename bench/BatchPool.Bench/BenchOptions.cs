@@ -20,6 +20,8 @@ internal sealed record BenchOptions
 
     /// <summary>Attach a span listener, a metrics listener and a progress handler (BenchListeners) to every workload.</summary>
     public bool Listen { get; init; }
+    /// <summary>With <c>--workload 5</c>: run the one job and exit without an answer (the parent times spawn to exit).</summary>
+    public bool WholeProgram { get; init; }
 
     /// <summary>Set when the bench runs itself as a child process for one workload (5 or 6).</summary>
     public int? ChildWorkload { get; init; }
@@ -84,6 +86,7 @@ internal sealed record BenchOptions
                 "--diagnose" => options with { Diagnose = true },
                 "--listen" => options with { Listen = true },
                 "--help" or "-h" => options with { Help = true },
+                "--whole-program" => options with { WholeProgram = true },
                 "--only" => options with { Only = ParseWorkloads(ValueOf(args, ref i)) },
                 "--workload" => options with { ChildWorkload = ParseWorkload(ValueOf(args, ref i)) },
                 "--python" => options with { Python = ValueOf(args, ref i) },
@@ -106,5 +109,5 @@ internal sealed record BenchOptions
     private static int ParseWorkload(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && AllWorkloads.Contains(n)
             ? n
-            : throw new ArgumentException($"'{text}' is not a workload (1-6).");
+            : throw new ArgumentException($"'{text}' is not a workload (1-8).");
 }

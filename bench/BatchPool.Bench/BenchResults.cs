@@ -7,11 +7,15 @@ internal sealed class BenchResults
 {
     public List<MapRun>? Map1 { get; set; }
 
+    public List<FreshMapRun>? FreshMap1 { get; set; }
+
     public List<MapRun>? Map100 { get; set; }
 
     public LatencyResult? Latency { get; set; }
 
     public List<CodecRun>? Codec { get; set; }
+
+    public List<CodecRun>? CodecApart { get; set; }
 
     public List<EndToEndRun>? EndToEnd { get; set; }
 
@@ -20,6 +24,12 @@ internal sealed class BenchResults
     public List<ColdStartRun>? ColdProcess { get; set; }
 
     public List<ColdStartRun>? ColdExecutor { get; set; }
+
+    /// <summary>Workload 5 as a whole program (a client process, executor, one job, exit), spawn to exit, seconds.</summary>
+    public List<double>? WholeProgram { get; set; }
+
+    /// <summary>A bare hello-world that starts another and waits for it, spawn to exit, seconds: two .NET processes' floor.</summary>
+    public List<double>? TwoHelloWorlds { get; set; }
 
     public List<MemoryRun>? Memory { get; set; }
 
@@ -34,6 +44,10 @@ internal sealed class BenchResults
     public MapRun? MedianMap1 => Map1 is null ? null : Stats.MedianBy(Map1, r => r.Total);
 
     public MapRun? MedianMap100 => Map100 is null ? null : Stats.MedianBy(Map100, r => r.Total);
+
+    public FreshMapRun? MedianFreshMap1 => FreshMap1 is null ? null : Stats.MedianBy(FreshMap1, r => r.SinceStart);
+
+    public CodecRun? MedianCodecApart => CodecApart is null ? null : Stats.MedianBy(CodecApart, r => r.Seconds);
 
     public CodecRun? MedianCodec => Codec is null ? null : Stats.MedianBy(Codec, r => r.Seconds);
 

@@ -12,6 +12,14 @@ internal static class BenchRunner
         if (options.Includes(1))
         {
             Attempt(results, "W1", () => results.Map1 = RepeatMap(options, "W1", 10_000, 1));
+            Attempt(results, "W1 fresh", () => results.FreshMap1 = Stats.Repeat(options.Runs, options.RepeatBudget, () =>
+            {
+                var (run, spawnToExit) = ChildProcess.RunTimed<FreshMapRun>(1);
+                Console.WriteLine(
+                    $"  W1 fresh process: {Seconds(run.SinceStart)} from its start = {Seconds(run.BeforeMain)} to Main + {Describe(run.Map)}; " +
+                    $"spawn to exit {Seconds(spawnToExit)}");
+                return run with { SpawnToExit = spawnToExit };
+            }));
         }
         if (options.Includes(2))
         {
@@ -99,6 +107,14 @@ internal static class BenchRunner
                 Console.WriteLine($"  W4 codec: encode {Seconds(run.EncodeSeconds)}, decode {Seconds(run.DecodeSeconds)}, {Bytes(run.Bytes)}");
             }
         });
+        Attempt(results, "W4 codec, large values apart", () =>
+        {
+            results.CodecApart = BigClosureWorkload.CodecApart(data, options.Runs);
+            foreach (var run in results.CodecApart)
+            {
+                Console.WriteLine($"  W4 codec, array stored apart: encode {Seconds(run.EncodeSeconds)}, decode {Seconds(run.DecodeSeconds)}, {Bytes(run.Bytes)}");
+            }
+        });
         Attempt(results, "W4 end to end", () =>
         {
             results.EndToEnd = BigClosureWorkload.EndToEnd(data, options.Runs);
@@ -116,10 +132,19 @@ internal static class BenchRunner
         Console.WriteLine($"  W5 dotnet hello.dll: {string.Join(", ", results.HelloWorld.Select(Seconds))}");
         results.ColdProcess = [.. Enumerable.Range(0, options.StartRuns).Select(_ => ChildProcess.Run<ColdStartRun>(5))];
         results.ColdProcess.ForEach(run => Console.WriteLine($"  W5 new client process: {Describe(run)}"));
+        ChildProcess.SpawnToExit("--workload", "5", "--whole-program"); // unmeasured, as peers.py's first start
+        results.WholeProgram = [.. Enumerable.Range(0, WholeProgramRuns).Select(_ => ChildProcess.SpawnToExit("--workload", "5", "--whole-program"))];
+        Console.WriteLine($"  W5 whole program, spawn to exit: {string.Join(", ", results.WholeProgram.Select(Seconds))}");
+        ColdStartWorkload.HelloWorldStart(spawn: true);
+        results.TwoHelloWorlds = [.. Enumerable.Range(0, WholeProgramRuns).Select(_ => ColdStartWorkload.HelloWorldStart(spawn: true))];
+        Console.WriteLine($"  W5 dotnet hello.dll starting another, spawn to exit: {string.Join(", ", results.TwoHelloWorlds.Select(Seconds))}");
         ColdStartWorkload.OneJob();
         results.ColdExecutor = [.. Enumerable.Range(0, options.StartRuns).Select(_ => ColdStartWorkload.OneJob())];
         results.ColdExecutor.ForEach(run => Console.WriteLine($"  W5 warm client: {Describe(run)}"));
     }
+
+    /// <summary>As peers.py's ppe_cold_process: the median of 5 after one unmeasured start.</summary>
+    private const int WholeProgramRuns = 5;
 
     private static string Describe(MapRun run) =>
         $"{Seconds(run.Total)} ({Microseconds(run.MicrosecondsPerCall)}/call) = new executor {Seconds(run.Construct)} + Map submits " +

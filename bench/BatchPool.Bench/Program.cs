@@ -3,6 +3,9 @@ using System.Reflection;
 using BatchPool.Bench;
 using BatchPool.Bench.Workloads;
 
+// Read before anything else: a fresh workload 1 counts from its process's start.
+var sinceStartAtMain = args.Contains("--workload") ? FreshMapWorkload.SecondsSinceProcessStart() : 0;
+
 BenchOptions options;
 try
 {
@@ -23,6 +26,12 @@ if (options.Help)
 
 switch (options.ChildWorkload)
 {
+    case 1:
+        ChildProcess.Reply(FreshMapWorkload.RunHere(sinceStartAtMain));
+        return 0;
+    case 5 when options.WholeProgram:
+        ColdStartWorkload.OneJob(); // a whole program: no answer, the parent times it from spawn to exit
+        return 0;
     case 5:
         ChildProcess.Reply(ColdStartWorkload.OneJob());
         return 0;

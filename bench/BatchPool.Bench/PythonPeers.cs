@@ -26,6 +26,7 @@ internal static class PythonPeers
     public const string Dill80Mb = "dill_80mb";
     public const string PpeMapBigCapture = "ppe_map_big_capture";
     public const string Ppe80MbRoundTrip = "ppe_80mb_roundtrip";
+    public const string PpeColdProcess = "ppe_cold_process";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
@@ -48,6 +49,10 @@ internal static class PythonPeers
         if (options.Includes(4))
         {
             yield return Dill80Mb;
+        }
+        if (options.Includes(5))
+        {
+            yield return PpeColdProcess;
         }
         if (options.Includes(8))
         {

@@ -31,11 +31,11 @@ internal static class ColdStartWorkload
         return new ColdStartRun(construct, submit, result, spans.Lap());
     }
 
-    /// <summary>Seconds from starting <c>dotnet HelloWorld.dll</c> to its exit.</summary>
-    public static double HelloWorldStart()
+    /// <summary>Seconds from starting <c>dotnet HelloWorld.dll</c> to its exit; with <paramref name="spawn"/>, a hello-world that starts another and waits for it.</summary>
+    public static double HelloWorldStart(bool spawn = false)
     {
         var hello = Path.Combine(AppContext.BaseDirectory, "HelloWorld.dll");
-        var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath, [hello])
+        var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath, spawn ? [hello, "--spawn"] : [hello])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
