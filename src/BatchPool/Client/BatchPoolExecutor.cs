@@ -4,6 +4,7 @@ using BatchPool.Backends;
 using BatchPool.Client;
 using BatchPool.Codec;
 using BatchPool.Configuration;
+using BatchPool.Retries;
 using BatchPool.Shipping;
 using BatchPool.Storage;
 using BatchPool.Worker;
@@ -30,6 +31,8 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     private readonly ExecutorLayout _layout;
     private readonly AssemblyShipper _shipper;
     private readonly IBatchSession _session;
+    private readonly RetryPolicy _retries;
+    private readonly JobTimeouts? _timeouts;
 
     /// <summary>From how many jobs on a map's encoding is worth spreading over the cores.</summary>
     private const int ParallelEncodingJobs = 64;
@@ -94,6 +97,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _backend = backend ?? BackendSelection.FromEnvironment() ?? new LocalBackend();
         _waitOnExit = options.WaitOnExit;
         _cleanupBucket = options.CleanupBucket;
+        _retries = new RetryPolicy(options.MaxAttempts);
 
         // The secret lives in this process and the workers' memory only; the backend hands it over out of band.
         var secret = RandomNumberGenerator.GetBytes(32);
@@ -109,6 +113,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _codec = new PayloadCodec(secret);
         _layout = ExecutorLayout.For(Name);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec);
+        _timeouts = options.JobTimeout is { } jobTimeout ? new JobTimeouts(this, jobTimeout) : null;
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.
         _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));
@@ -173,12 +178,14 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         foreach (var job in outstanding)
         {
             await ((Task)job.Outcomes).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            // The current attempt's job: a job cancelled while it waited to be retried is not submitted again.
             if (job.Job is { } backendJob)
             {
                 // A cancelled job's future is done at once; its worker is stopped only when the backend says so.
                 await backendJob.Ended.ConfigureAwait(false);
             }
         }
+        _timeouts?.Dispose();
         await _session.DisposeAsync().ConfigureAwait(false);
         if (_cleanupBucket)
         {
@@ -278,6 +285,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             var accepted = await _session.SubmitAsync(requests, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < prepared.Count; i++)
             {
+                prepared[i].Job.Request = requests[i];
                 prepared[i].Job.Attach(accepted[i]);
                 accepted[i].WhenEnded(prepared[i].Job);
             }
@@ -319,48 +327,42 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            pending.Fail(e);
-            Forget(pending);
+            // Storage that failed: the attempt is lost, and retried.
+            Collect(pending, job, outcome, null, e);
             return;
         }
         // A missing output must stay null: a null byte[] would convert to an empty, non-null ReadOnlyMemory.
         Collect(pending, job, outcome, stored is null ? null : (ReadOnlyMemory<byte>?)stored);
     }
 
-    private void Collect(PendingJob pending, BatchJob job, BatchJobOutcome outcome, ReadOnlyMemory<byte>? output)
+    private void Collect(PendingJob pending, BatchJob job, BatchJobOutcome outcome, ReadOnlyMemory<byte>? output, Exception? readError = null)
     {
+        var retrying = false;
         try
         {
             if (pending.Outcomes.IsCompleted)
             {
                 return;
             }
-            if (outcome.State == BatchJobState.Cancelled)
+            var (check, outcomes, problem) = ReadOutput(pending, outcome, output, readError);
+            var kind = JobEndClassifier.Classify(outcome, check, pending.TimedOutHere);
+            if (kind == JobEndKind.Succeeded)
             {
-                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "was cancelled outside this executor"));
+                pending.Complete(outcomes!);
                 return;
             }
-            if (output is null)
+            var cause = kind == JobEndKind.TimedOut && pending.TimedOutHere
+                ? $"ran past its timeout of {_timeouts!.Limit} and was stopped"
+                : problem;
+            retrying = _retries.ShouldRetry(kind, pending.Attempt) && pending.Request is not null;
+            pending.RecordAttempt(job, outcome, DescribeAttempt(cause, outcome), retrying);
+            if (retrying)
             {
-                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "did not write its output"));
+                _ = RetryAsync(pending);
                 return;
             }
-            CallOutcome[] outcomes;
-            try
-            {
-                outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput)).Outcomes;
-            }
-            catch (InvalidPayloadException e)
-            {
-                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, $"wrote an output this client refuses ({e.Message})"));
-                return;
-            }
-            if (outcomes.Length == 0 || (outcomes.Length < pending.CallCount && outcomes[^1].Error is null))
-            {
-                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, $"returned {outcomes.Length} outcomes for {pending.CallCount} calls"));
-                return;
-            }
-            pending.Complete(outcomes);
+            var final = kind == JobEndKind.TimedOut && pending.TimedOutHere ? outcome with { State = BatchJobState.TimedOut } : outcome;
+            pending.Fail(new BatchJobFailedException(job.Id, job.Name, final, cause, pending.Attempts));
         }
 #pragma warning disable CA1031 // Whatever goes wrong while collecting is the job's failure, delivered through its future.
         catch (Exception e)
@@ -370,7 +372,81 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
         finally
         {
+            if (!retrying)
+            {
+                Forget(pending);
+            }
+        }
+    }
+
+    /// <summary>Reads an ended attempt's output: what was found, the calls' outcomes when they are all there, and what is wrong otherwise.</summary>
+    private (OutputCheck Check, CallOutcome[]? Outcomes, string Problem) ReadOutput(PendingJob pending, BatchJobOutcome outcome, ReadOnlyMemory<byte>? output, Exception? readError)
+    {
+        if (outcome.State == BatchJobState.Cancelled)
+        {
+            return (OutputCheck.NotLookedFor, null, "was cancelled outside this executor");
+        }
+        if (readError is not null)
+        {
+            return (OutputCheck.Unreadable, null, $"left an output storage could not read ({readError.GetType().Name}: {readError.Message})");
+        }
+        if (output is null)
+        {
+            return (OutputCheck.Missing, null, "did not write its output");
+        }
+        CallOutcome[] outcomes;
+        try
+        {
+            // Authenticated before anything is deserialized: a truncated or altered file is refused here.
+            outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput)).Outcomes;
+        }
+        catch (InvalidPayloadException e)
+        {
+            return (OutputCheck.Rejected, null, $"wrote an output this client refuses ({e.Message})");
+        }
+        if (outcomes.Length == 0 || (outcomes.Length < pending.CallCount && outcomes[^1].Error is null))
+        {
+            return (OutputCheck.Incomplete, null, $"returned {outcomes.Length} outcomes for {pending.CallCount} calls");
+        }
+        return (OutputCheck.Read, outcomes, "");
+    }
+
+    private static string DescribeAttempt(string cause, BatchJobOutcome outcome) =>
+        string.IsNullOrWhiteSpace(outcome.Detail) ? cause : $"{cause} ({outcome.Detail.Trim()})";
+
+    /// <summary>Submits a lost job again after the policy's delay, unless it was cancelled meanwhile.</summary>
+    private async Task RetryAsync(PendingJob pending)
+    {
+        try
+        {
+            await Task.Delay(RetryPolicy.DelayBefore(pending.Attempt)).ConfigureAwait(false);
+            if (pending.Outcomes.IsCompleted || pending.Request is not { } request)
+            {
+                Forget(pending);
+                return;
+            }
+            // The lost attempt's output, if any, is not deleted: a rejected one is rejected again, and one storage failed
+            // to read is the result of an attempt that completed, as good as the next one's.
+            var accepted = await _session.SubmitAsync([request]).ConfigureAwait(false);
+            pending.Retry(accepted[0]);
+            accepted[0].WhenEnded(pending);
+        }
+#pragma warning disable CA1031 // A retry that cannot be submitted is the job's failure, delivered through its future.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            pending.Fail(new BatchJobFailedException(pending.Job?.Id ?? "?", pending.Job?.Name ?? pending.CallName,
+                pending.Job?.Outcome ?? new BatchJobOutcome(BatchJobState.Failed), $"could not be submitted again ({e.Message})", pending.Attempts));
             Forget(pending);
+        }
+    }
+
+    /// <summary>The jobs that have not ended, as a copy.</summary>
+    internal PendingJob[] OutstandingJobs()
+    {
+        lock (_gate)
+        {
+            return [.. _outstanding];
         }
     }
 

@@ -12,6 +12,9 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 {
     private readonly TaskCompletionSource<CallOutcome[]> _outcomes = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BatchJob? _job;
+    // Copied on write: attempts are recorded one at a time (an attempt ends before the next starts), and read from anywhere.
+    private BatchJobAttempt[] _attempts = [];
+    private int _timedOut;
 
     public string CallName { get; } = callName;
 
@@ -24,6 +27,40 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     public bool IsRunning => !_outcomes.Task.IsCompleted && _job?.State == BatchJobState.Running;
 
     public BatchJob? Job => Volatile.Read(ref _job);
+
+    /// <summary>What submits the job again when an attempt is lost; let go once the job has its outcome.</summary>
+    public BatchJobRequest? Request { get; set; }
+
+    /// <summary>The attempt that runs now or ran last, from 1.</summary>
+    public int Attempt => Volatile.Read(ref _attempts).Length + 1;
+
+    /// <summary>The attempts that ended without the calls' results, in order (read by the telemetry and the status file).</summary>
+    public IReadOnlyList<BatchJobAttempt> Attempts => Volatile.Read(ref _attempts);
+
+    /// <summary>When the executor first saw the current attempt running (for the per-job timeout), in <see cref="Environment.TickCount64"/> ms.</summary>
+    public long RunningSince { get; set; }
+
+    /// <summary>Whether the executor stopped the current attempt for running past its timeout.</summary>
+    public bool TimedOutHere => Volatile.Read(ref _timedOut) != 0;
+
+    /// <summary>Marks the current attempt as stopped for its timeout; true the first time.</summary>
+    public bool MarkTimedOut() => Interlocked.Exchange(ref _timedOut, 1) == 0;
+
+    /// <summary>Records an attempt that ended without the calls' results.</summary>
+    public BatchJobAttempt RecordAttempt(BatchJob job, BatchJobOutcome outcome, string cause, bool retried)
+    {
+        var attempts = Volatile.Read(ref _attempts);
+        var attempt = new BatchJobAttempt(attempts.Length + 1, job.Id, outcome.State, outcome.ExitCode, outcome.Signal, cause, retried);
+        Volatile.Write(ref _attempts, [.. attempts, attempt]);
+        return attempt;
+    }
+
+    /// <summary>Links the next attempt's job, once the previous one ended.</summary>
+    public void Retry(BatchJob job)
+    {
+        RunningSince = 0;
+        Attach(job);
+    }
 
     /// <summary>Links the backend's job; cancels it at once when the caller cancelled while it was being submitted.</summary>
     public void Attach(BatchJob job)
@@ -38,9 +75,17 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     /// <summary>Runs once the backend's job has ended (<see cref="BatchJob.WhenEnded"/>): collects its outcomes.</summary>
     void IThreadPoolWorkItem.Execute() => executor.Collect(this, Job!);
 
-    public void Complete(CallOutcome[] outcomes) => _outcomes.TrySetResult(outcomes);
+    public void Complete(CallOutcome[] outcomes)
+    {
+        Request = null;
+        _outcomes.TrySetResult(outcomes);
+    }
 
-    public void Fail(Exception error) => _outcomes.TrySetException(error);
+    public void Fail(Exception error)
+    {
+        Request = null;
+        _outcomes.TrySetException(error);
+    }
 
     /// <summary>Cancels the job unless it already ended; true when it is now cancelled.</summary>
     public bool Cancel()
