@@ -109,6 +109,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             CpusPerJob = cpusPerJob,
             Project = project,
             Environment = ThreadLimits.EnvironmentFor(cpusPerJob),
+            JobsOutliveProgram = options.JobsOutliveProgram,
         });
         _codec = new PayloadCodec(secret);
         _layout = ExecutorLayout.For(Name);

@@ -1,0 +1,67 @@
+using BatchPool.Tests.Slurm;
+
+namespace BatchPool.Tests.Faults;
+
+/// <summary>
+/// Jobs share their program's fate: a real client program holding running jobs is killed (SIGKILL: it runs no code at
+/// death) or ends without waiting for them (as many jobs as the machine's 2 cores run at once), and 60 s later nothing of its jobs is left on the backend.
+/// </summary>
+public abstract class ProgramEndTests(string backend)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many of the client's jobs run (or, for containers, exist) now.</summary>
+    private protected abstract int Left(ClientProgram client);
+
+    [Fact]
+    public void A_client_killed_with_SIGKILL_leaves_nothing_running_60_s_later()
+    {
+        using var client = ClientProgram.Start(backend, jobs: 2);
+        Assert.Equal(2, Left(client));
+        client.Kill();
+        var took = ClientProgram.TimeUntilNone(() => Left(client), Limit);
+        Assert.True(took is not null, $"{Left(client)} of the client's 2 jobs still run {Limit.TotalSeconds} s after it was killed");
+    }
+
+    [Fact]
+    public void A_client_that_leaves_without_waiting_and_ends_leaves_nothing_running_60_s_later()
+    {
+        using var client = ClientProgram.Start(backend, jobs: 2, leave: true);
+        Assert.Equal(0, client.WaitForExit(TimeSpan.FromSeconds(60)));
+        var took = ClientProgram.TimeUntilNone(() => Left(client), Limit);
+        Assert.True(took is not null, $"{Left(client)} of the client's 2 jobs still run {Limit.TotalSeconds} s after it ended");
+    }
+
+    /// <summary>Runs a command and returns its output's non-empty lines.</summary>
+    private protected static string[] Lines(string command, params string[] arguments)
+    {
+        var (code, output) = SlurmCluster.Run(command, arguments);
+        Assert.True(code == 0, $"{command} failed: {output}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+}
+
+/// <summary>Local workers stop with their client: their request pipe closes with it.</summary>
+public sealed class ProgramEndTestsOnLocal() : ProgramEndTests("local")
+{
+    private protected override int Left(ClientProgram client) =>
+        Directory.Exists(client.PidFolder)
+            ? Directory.GetFiles(client.PidFolder).Count(file => Processes.IsRunning(int.Parse(Path.GetFileName(file), System.Globalization.CultureInfo.InvariantCulture)))
+            : 0;
+}
+
+/// <summary>Containers, running or only created, are removed once their client is gone.</summary>
+[Collection(Docker.DockerCollection.Name)]
+public sealed class ProgramEndTestsOnDocker() : ProgramEndTests("docker")
+{
+    private protected override int Left(ClientProgram client) =>
+        Lines("docker", "ps", "-aq", "--filter", $"label=batchpool.executor={client.Name}").Length;
+}
+
+/// <summary>Slurm jobs, named after their executor, are cancelled once their client is gone.</summary>
+[Collection("Slurm")]
+public sealed class ProgramEndTestsOnSlurm() : ProgramEndTests("slurm")
+{
+    private protected override int Left(ClientProgram client) =>
+        Lines("squeue", "--noheader", $"--name={client.Name}", "--format=%i %t").Length;
+}
