@@ -33,6 +33,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     private readonly IBatchSession _session;
     private readonly RetryPolicy _retries;
     private readonly JobTimeouts? _timeouts;
+    private readonly bool _handlesSignals;
 
     /// <summary>From how many jobs on a map's encoding is worth spreading over the cores.</summary>
     private const int ParallelEncodingJobs = 64;
@@ -115,6 +116,11 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _layout = ExecutorLayout.For(Name);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec);
         _timeouts = options.JobTimeout is { } jobTimeout ? new JobTimeouts(this, jobTimeout) : null;
+        _handlesSignals = options.HandleSignals && !OperatingSystem.IsWindows() && !OperatingSystem.IsBrowser();
+        if (_handlesSignals)
+        {
+            FateSharing.SignalShutdown.Watch(this);
+        }
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.
         _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));
@@ -195,6 +201,10 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         if (_ownsBackend)
         {
             await _backend.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_handlesSignals)
+        {
+            FateSharing.SignalShutdown.Forget(this);
         }
     }
 

@@ -38,6 +38,19 @@ public abstract class ProgramEndTests(string backend)
         Assert.True(took is not null, $"{Left(client)} of the client's 2 jobs still run {Limit.TotalSeconds} s after it ended");
     }
 
+    [Theory]
+    [InlineData(2, 130)]
+    [InlineData(15, 143)]
+    public void SIGINT_and_SIGTERM_cancel_the_jobs_clean_the_folder_and_end_with_the_conventional_code(int signal, int exitCode)
+    {
+        using var client = ClientProgram.Start(backend, jobs: 2);
+        Assert.True(Directory.Exists(client.ExecutorFolder), $"no folder {client.ExecutorFolder}");
+        Assert.Equal(exitCode, client.Signal(signal, TimeSpan.FromSeconds(90)));
+        // Stopped by the client itself before it ended, not by the watcher: nothing is left at once.
+        Assert.Equal(0, Left(client));
+        Assert.False(Directory.Exists(client.ExecutorFolder), $"the executor's folder {client.ExecutorFolder} is still there");
+    }
+
     /// <summary>Runs a command and returns its output's non-empty lines.</summary>
     private protected static string[] Lines(string command, params string[] arguments)
     {
