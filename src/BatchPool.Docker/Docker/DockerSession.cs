@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using BatchPool.Backends;
+using BatchPool.FateSharing;
 using BatchPool.Storage;
 
 namespace BatchPool.Docker;
@@ -44,6 +45,7 @@ internal sealed class DockerSession : IBatchSession
     private long _lastJob;
     private int _disposed;
     private Task? _disposal;
+    private readonly ProgramEndWatcher? _programEnd;
 
     public DockerSession(IContainerEngine engine, IBatchStorage storage, BatchSessionOptions options, ContainerSettings settings)
     {
@@ -52,6 +54,8 @@ internal sealed class DockerSession : IBatchSession
         _options = options;
         _settings = settings;
         SessionId = Guid.NewGuid().ToString("N")[..10];
+        // Before any container exists: whatever this session creates is removed once the program is gone.
+        _programEnd = options.JobsOutliveProgram ? null : ProgramEndWatcher.Start(DockerCleanupScript.For(engine.Endpoint, SessionId));
         _preparation = new Lazy<Task<Preparation>>(PrepareAsync);
         _slots = [.. Enumerable.Range(0, settings.ParallelJobs).Select(slot => Task.Run(settings.ReuseContainers ? () => RunReusingSlotAsync(slot) : RunSlotAsync))];
     }
@@ -150,6 +154,7 @@ internal sealed class DockerSession : IBatchSession
         {
             // No engine, no containers of ours to remove.
         }
+        _programEnd?.Dispose();
         _closing.Dispose();
     }
 

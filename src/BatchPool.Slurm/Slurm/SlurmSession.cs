@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BatchPool.Shipping;
+using BatchPool.FateSharing;
 using BatchPool.Storage;
 using BatchPool.Worker;
 
@@ -37,6 +38,7 @@ internal sealed class SlurmSession : IBatchSession
     private string? _scriptPath;
     private int _groups;
     private bool _disposed;
+    private readonly ProgramEndWatcher? _programEnd;
 
     public SlurmSession(SlurmBackend backend, FileSystemStorage storage, IBatchStorage jobStorage, BatchSessionOptions options, SlurmJobMonitor monitor, IReadOnlyList<string> sbatchArguments)
     {
@@ -50,6 +52,16 @@ internal sealed class SlurmSession : IBatchSession
         _logFolder = storage.PathOf(_folderKey + "logs");
         _statusFolder = storage.PathOf(_folderKey + "status");
         _sbatchArguments = sbatchArguments;
+        // The jobs are named after the executor: whatever this session submits is cancelled once the program is gone.
+        _programEnd = options.JobsOutliveProgram ? null : ProgramEndWatcher.Start(CleanupScript(backend.SlurmBinFolder, options.ExecutorName));
+    }
+
+    /// <summary>The shell script that cancels the executor's jobs (see <see cref="ProgramEndWatcher"/>); twice, for an sbatch under way.</summary>
+    internal static string CleanupScript(string? binFolder, string executorName)
+    {
+        var scancel = ProgramEndWatcher.Quote(binFolder is null ? "scancel" : Path.Combine(binFolder, "scancel"));
+        var name = ProgramEndWatcher.Quote("--name=" + executorName);
+        return $"{scancel} {name}; sleep 5; {scancel} {name}";
     }
 
     public async ValueTask<IReadOnlyList<BatchJob>> SubmitAsync(IReadOnlyList<BatchJobRequest> jobs, CancellationToken cancellationToken = default)
@@ -199,6 +211,7 @@ internal sealed class SlurmSession : IBatchSession
             }
         }
         _statusWatcher?.Dispose();
+        _programEnd?.Dispose();
         _prepare.Dispose();
         _backend.Forget(this);
     }

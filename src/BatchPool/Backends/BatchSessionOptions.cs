@@ -37,6 +37,12 @@ public sealed class BatchSessionOptions
     /// <summary>The cloud project, for backends whose storage authenticates per project.</summary>
     public string? Project { get; init; }
 
+    /// <summary>
+    /// Whether the session's jobs may outlive this program. False (the default): a backend whose jobs would run on
+    /// without their program stops them once it is gone, by any means (see <see cref="FateSharing.ProgramEndWatcher"/>).
+    /// </summary>
+    public bool JobsOutliveProgram { get; init; }
+
     /// <summary>Environment variables every job's worker must see (thread limits, for instance).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -15,8 +15,21 @@ public sealed class BatchJobFailedException : Exception
     /// <param name="outcome">How the backend saw the job end.</param>
     /// <param name="reason">What is wrong, in a few words ("did not write its output", ...).</param>
     public BatchJobFailedException(string jobId, string jobName, BatchJobOutcome outcome, string reason)
-        : base(Describe(jobId, jobName, outcome, reason))
+        : this(jobId, jobName, outcome, reason, [])
     {
+    }
+
+    /// <summary>Creates the exception from a job's last outcome and every attempt it made.</summary>
+    /// <param name="jobId">The engine's id of the last attempt's job.</param>
+    /// <param name="jobName">The job's name.</param>
+    /// <param name="outcome">How the backend saw the last attempt end.</param>
+    /// <param name="reason">What is wrong with the last attempt, in a few words.</param>
+    /// <param name="attempts">Every attempt, in order; the last is the one <paramref name="outcome"/> describes.</param>
+    public BatchJobFailedException(string jobId, string jobName, BatchJobOutcome outcome, string reason, IReadOnlyList<BatchJobAttempt> attempts)
+        : base(Describe(jobId, jobName, outcome, reason, attempts))
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
+        Attempts = attempts;
         ArgumentNullException.ThrowIfNull(outcome);
         JobId = jobId;
         JobName = jobName;
@@ -27,8 +40,11 @@ public sealed class BatchJobFailedException : Exception
         Detail = outcome.Detail;
     }
 
-    /// <summary>The engine's job id.</summary>
+    /// <summary>The engine's job id (of the last attempt).</summary>
     public string JobId { get; }
+
+    /// <summary>Every attempt the job made, in order, with its cause; empty when none was recorded.</summary>
+    public IReadOnlyList<BatchJobAttempt> Attempts { get; } = [];
 
     /// <summary>The job's name.</summary>
     public string JobName { get; }
@@ -59,7 +75,7 @@ public sealed class BatchJobFailedException : Exception
         _ => null,
     };
 
-    private static string Describe(string jobId, string jobName, BatchJobOutcome outcome, string reason)
+    private static string Describe(string jobId, string jobName, BatchJobOutcome outcome, string reason, IReadOnlyList<BatchJobAttempt> attempts)
     {
         var text = new StringBuilder($"submitted job failed: job {jobId} ({jobName}) {reason}; state {outcome.State}");
         if (outcome.ExitCode is { } code)
@@ -77,6 +93,15 @@ public sealed class BatchJobFailedException : Exception
         if (!string.IsNullOrWhiteSpace(outcome.Detail))
         {
             text.Append(". ").Append(outcome.Detail.Trim());
+        }
+        if (attempts.Count > 1)
+        {
+            text.Append(". It ran ").Append(attempts.Count).Append(" times:");
+            foreach (var attempt in attempts)
+            {
+                text.Append("\n  ").Append(attempt);
+            }
+            text.Append('\n');
         }
         text.Append(string.IsNullOrWhiteSpace(outcome.LogTail) ? ". The job's log is empty." : $". Log tail:\n{outcome.LogTail.TrimEnd()}");
         return text.ToString();

@@ -5,6 +5,7 @@ using BatchPool.Client;
 using BatchPool.Codec;
 using BatchPool.Configuration;
 using BatchPool.Diagnostics;
+using BatchPool.Retries;
 using BatchPool.Shipping;
 using BatchPool.Status;
 using BatchPool.Storage;
@@ -33,6 +34,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     private readonly AssemblyShipper _shipper;
     private readonly LargeValueShipper _largeValues;
     private readonly IBatchSession _session;
+    private readonly RetryPolicy _retries;
+    private readonly JobTimeouts? _timeouts;
+    private readonly bool _handlesSignals;
 
     /// <summary>From how many jobs on a map's encoding is worth spreading over the cores.</summary>
     private const int ParallelEncodingJobs = 64;
@@ -108,6 +112,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _layout = ExecutorLayout.For(Name);
         // A bucket is checked before any job is submitted: a wrong name, credential, permission or server fails here.
         StorageProbe.Check(_backend, _ownsBackend, _layout);
+        _retries = new RetryPolicy(options.MaxAttempts);
 
         // The secret lives in this process and the workers' memory only; the backend hands it over out of band.
         var secret = RandomNumberGenerator.GetBytes(32);
@@ -119,10 +124,17 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             CpusPerJob = cpusPerJob,
             Project = project,
             Environment = StorageProbe.WithPassedEnvironment(ThreadLimits.EnvironmentFor(cpusPerJob), options.PassEnvironment),
+            JobsOutliveProgram = options.JobsOutliveProgram,
         });
         _codec = new PayloadCodec(secret);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec, Telemetry.Stored);
         _largeValues = new LargeValueShipper(_backend.Storage, _layout, Telemetry.Stored);
+        _timeouts = options.JobTimeout is { } jobTimeout ? new JobTimeouts(this, jobTimeout) : null;
+        _handlesSignals = options.HandleSignals && !OperatingSystem.IsWindows() && !OperatingSystem.IsBrowser();
+        if (_handlesSignals)
+        {
+            FateSharing.SignalShutdown.Watch(this);
+        }
 
         _status = new StatusWriter(this, _backend, _layout);
 
@@ -207,12 +219,14 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         foreach (var job in outstanding)
         {
             await ((Task)job.Outcomes).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            // The current attempt's job: a job cancelled while it waited to be retried is not submitted again.
             if (job.Job is { } backendJob)
             {
                 // A cancelled job's future is done at once; its worker is stopped only when the backend says so.
                 await backendJob.Ended.ConfigureAwait(false);
             }
         }
+        _timeouts?.Dispose();
         try
         {
             await _session.DisposeAsync().ConfigureAwait(false);
@@ -236,6 +250,10 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             throw;
         }
         Telemetry.Stopped();
+        if (_handlesSignals)
+        {
+            FateSharing.SignalShutdown.Forget(this);
+        }
     }
 
     /// <summary>
@@ -351,6 +369,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             var accepted = await _session.SubmitAsync(requests, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < prepared.Count; i++)
             {
+                prepared[i].Job.Request = requests[i];
                 prepared[i].Job.Attach(accepted[i]);
                 Telemetry.Accepted(prepared[i].Job, accepted[i]);
                 accepted[i].WhenEnded(prepared[i].Job);
@@ -435,48 +454,42 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            pending.Fail(e);
-            Forget(pending);
+            // Storage that failed: the attempt is lost, and retried.
+            Collect(pending, job, outcome, null, e);
             return;
         }
         // A missing output must stay null: a null byte[] would convert to an empty, non-null ReadOnlyMemory.
         Collect(pending, job, outcome, stored is null ? null : (ReadOnlyMemory<byte>?)stored);
     }
 
-    private void Collect(PendingJob pending, BatchJob job, BatchJobOutcome outcome, ReadOnlyMemory<byte>? output)
+    private void Collect(PendingJob pending, BatchJob job, BatchJobOutcome outcome, ReadOnlyMemory<byte>? output, Exception? readError = null)
     {
+        var retrying = false;
         try
         {
             if (pending.Outcomes.IsCompleted)
             {
                 return;
             }
-            if (outcome.State == BatchJobState.Cancelled)
+            var (check, outcomes, problem) = ReadOutput(pending, outcome, output, readError);
+            var kind = JobEndClassifier.Classify(outcome, check, pending.TimedOutHere);
+            if (kind == JobEndKind.Succeeded)
             {
-                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "was cancelled outside this executor"));
+                pending.Complete(outcomes!);
                 return;
             }
-            if (output is null)
+            var cause = kind == JobEndKind.TimedOut && pending.TimedOutHere
+                ? $"ran past its timeout of {_timeouts!.Limit} and was stopped"
+                : problem;
+            retrying = _retries.ShouldRetry(kind, pending.Attempt) && pending.Request is not null;
+            pending.RecordAttempt(job, outcome, DescribeAttempt(cause, outcome), retrying);
+            if (retrying)
             {
-                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, "did not write its output"));
+                _ = RetryAsync(pending);
                 return;
             }
-            CallOutcome[] outcomes;
-            try
-            {
-                outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput)).Outcomes;
-            }
-            catch (InvalidPayloadException e)
-            {
-                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, $"wrote an output this client refuses ({e.Message})"));
-                return;
-            }
-            if (outcomes.Length == 0 || (outcomes.Length < pending.CallCount && outcomes[^1].Error is null))
-            {
-                pending.Fail(new BatchJobFailedException(job.Id, job.Name, outcome, $"returned {outcomes.Length} outcomes for {pending.CallCount} calls"));
-                return;
-            }
-            pending.Complete(outcomes);
+            var final = kind == JobEndKind.TimedOut && pending.TimedOutHere ? outcome with { State = BatchJobState.TimedOut } : outcome;
+            pending.Fail(new BatchJobFailedException(job.Id, job.Name, final, cause, pending.Attempts));
         }
 #pragma warning disable CA1031 // Whatever goes wrong while collecting is the job's failure, delivered through its future.
         catch (Exception e)
@@ -486,7 +499,81 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
         finally
         {
+            if (!retrying)
+            {
+                Forget(pending);
+            }
+        }
+    }
+
+    /// <summary>Reads an ended attempt's output: what was found, the calls' outcomes when they are all there, and what is wrong otherwise.</summary>
+    private (OutputCheck Check, CallOutcome[]? Outcomes, string Problem) ReadOutput(PendingJob pending, BatchJobOutcome outcome, ReadOnlyMemory<byte>? output, Exception? readError)
+    {
+        if (outcome.State == BatchJobState.Cancelled)
+        {
+            return (OutputCheck.NotLookedFor, null, "was cancelled outside this executor");
+        }
+        if (readError is not null)
+        {
+            return (OutputCheck.Unreadable, null, $"left an output storage could not read ({readError.GetType().Name}: {readError.Message})");
+        }
+        if (output is null)
+        {
+            return (OutputCheck.Missing, null, "did not write its output");
+        }
+        CallOutcome[] outcomes;
+        try
+        {
+            // Authenticated before anything is deserialized: a truncated or altered file is refused here.
+            outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput)).Outcomes;
+        }
+        catch (InvalidPayloadException e)
+        {
+            return (OutputCheck.Rejected, null, $"wrote an output this client refuses ({e.Message})");
+        }
+        if (outcomes.Length == 0 || (outcomes.Length < pending.CallCount && outcomes[^1].Error is null))
+        {
+            return (OutputCheck.Incomplete, null, $"returned {outcomes.Length} outcomes for {pending.CallCount} calls");
+        }
+        return (OutputCheck.Read, outcomes, "");
+    }
+
+    private static string DescribeAttempt(string cause, BatchJobOutcome outcome) =>
+        string.IsNullOrWhiteSpace(outcome.Detail) ? cause : $"{cause} ({outcome.Detail.Trim()})";
+
+    /// <summary>Submits a lost job again after the policy's delay, unless it was cancelled meanwhile.</summary>
+    private async Task RetryAsync(PendingJob pending)
+    {
+        try
+        {
+            await Task.Delay(RetryPolicy.DelayBefore(pending.Attempt)).ConfigureAwait(false);
+            if (pending.Outcomes.IsCompleted || pending.Request is not { } request)
+            {
+                Forget(pending);
+                return;
+            }
+            // The lost attempt's output, if any, is not deleted: a rejected one is rejected again, and one storage failed
+            // to read is the result of an attempt that completed, as good as the next one's.
+            var accepted = await _session.SubmitAsync([request]).ConfigureAwait(false);
+            pending.Retry(accepted[0]);
+            accepted[0].WhenEnded(pending);
+        }
+#pragma warning disable CA1031 // A retry that cannot be submitted is the job's failure, delivered through its future.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            pending.Fail(new BatchJobFailedException(pending.Job?.Id ?? "?", pending.Job?.Name ?? pending.CallName,
+                pending.Job?.Outcome ?? new BatchJobOutcome(BatchJobState.Failed), $"could not be submitted again ({e.Message})", pending.Attempts));
             Forget(pending);
+        }
+    }
+
+    /// <summary>The jobs that have not ended, as a copy.</summary>
+    internal PendingJob[] OutstandingJobs()
+    {
+        lock (_gate)
+        {
+            return [.. _outstanding];
         }
     }
 

@@ -41,6 +41,43 @@ public sealed class BatchPoolExecutorOptions
     /// </summary>
     public IList<string> PassEnvironment { get; set; } = [];
 
+    /// <summary>
+    /// How many times a job may run in all when it is lost to the infrastructure (its worker process, container or node
+    /// died without writing a result, the engine could not start it, storage failed, its result file did not
+    /// authenticate). Default 3; 1 never retries. An exception the function throws is never retried. A retried call may
+    /// run twice (the lost attempt may have done part of its work); its result is taken once, from the attempt that
+    /// completes.
+    /// </summary>
+    public int MaxAttempts { get; set; } = DefaultMaxAttempts;
+
+    /// <summary>
+    /// How long one job may run, from when its backend starts it, before the executor stops it and fails its futures with
+    /// a <see cref="BatchJobFailedException"/> in state <see cref="Backends.BatchJobState.TimedOut"/> (not retried).
+    /// Checked about once a second. Default: no limit.
+    /// </summary>
+    public TimeSpan? JobTimeout { get; set; }
+
+    /// <summary>
+    /// Whether SIGINT and SIGTERM (Ctrl+C, <c>kill</c>, <c>docker stop</c>, Slurm cancelling this program's own job) stop
+    /// the program the executor's way: running jobs are cancelled, the folder is cleaned as <see cref="CleanupBucket"/>
+    /// says, then the process exits with 130 (SIGINT) or 143 (SIGTERM). Default true; false for programs that handle those
+    /// signals themselves.
+    /// </summary>
+    public bool HandleSignals { get; set; } = true;
+
+    /// <summary>
+    /// Whether the executor's jobs may outlive this program. Default false: when the program ends, by any means (SIGKILL
+    /// included), a watcher process started with the executor stops every job it left (containers removed, Slurm jobs
+    /// cancelled; local workers stop with their client in any case). True keeps Hail's service behaviour: jobs run on and
+    /// the executor's folder stays. Such jobs are found by the executor's name: containers carry the label
+    /// <c>batchpool.executor=NAME</c> (<c>docker rm -f $(docker ps -aq --filter label=batchpool.executor=NAME)</c>), Slurm jobs
+    /// are named NAME (<c>scancel --name NAME</c>); local workers cannot outlive their client.
+    /// </summary>
+    public bool JobsOutliveProgram { get; set; }
+
+    /// <summary>The default of <see cref="MaxAttempts"/>.</summary>
+    public const int DefaultMaxAttempts = 3;
+
     /// <summary>Where the executor logs (its start and stop, jobs that failed, backend errors). Default: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -77,6 +114,16 @@ public sealed class BatchPoolExecutorOptions
         {
             throw new BatchPoolSettingException(keyOf(nameof(Image)), Image, "an image name, or no setting for the backend's default image.");
         }
+        if (MaxAttempts < 1)
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(MaxAttempts)), MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "a whole number of 1 or more: how many times a job lost to the infrastructure may run in all (1 never retries).");
+        }
+        if (JobTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new BatchPoolSettingException(keyOf(nameof(JobTimeout)), timeout.ToString(),
+                "a duration above zero (\"30s\", \"10m\", \"1:30:00\"), or no setting for no limit.");
+        }
     }
 
     /// <summary>Applies the settings <paramref name="settings"/> holds to these options.</summary>
@@ -89,6 +136,10 @@ public sealed class BatchPoolExecutorOptions
         CleanupBucket = settings.ReadBool(nameof(CleanupBucket)) ?? CleanupBucket;
         Project = settings.ReadText(nameof(Project)) ?? Project;
         PassEnvironment = settings.ReadWords(nameof(PassEnvironment)) ?? PassEnvironment;
+        MaxAttempts = settings.ReadPositiveInt(nameof(MaxAttempts)) ?? MaxAttempts;
+        JobTimeout = settings.ReadDuration(nameof(JobTimeout), TimeSpan.FromSeconds(1)) ?? JobTimeout;
+        HandleSignals = settings.ReadBool(nameof(HandleSignals)) ?? HandleSignals;
+        JobsOutliveProgram = settings.ReadBool(nameof(JobsOutliveProgram)) ?? JobsOutliveProgram;
         Validate(settings.KeyOf);
     }
 }

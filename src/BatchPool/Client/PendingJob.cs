@@ -13,6 +13,9 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 {
     private readonly TaskCompletionSource<CallOutcome[]> _outcomes = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BatchJob? _job;
+    // Copied on write: attempts are recorded one at a time (an attempt ends before the next starts), and read from anywhere.
+    private BatchJobAttempt[] _attempts = [];
+    private int _timedOut;
 
     public string CallName { get; } = callName;
 
@@ -49,6 +52,43 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     /// <summary>What call <paramref name="index"/> printed (see <see cref="BatchPoolFuture.Log"/>).</summary>
     public Task<string> ReadLogAsync(int index, CancellationToken cancellationToken) => executor.ReadLogAsync(CallName, index, cancellationToken);
 
+    /// <summary>What submits the job again when an attempt is lost; let go once the job has its outcome.</summary>
+    public BatchJobRequest? Request { get; set; }
+
+    /// <summary>The attempt that runs now or ran last, from 1.</summary>
+    public int Attempt => Volatile.Read(ref _attempts).Length + 1;
+
+    /// <summary>The attempts that ended without the calls' results, in order (read by the telemetry and the status file).</summary>
+    public IReadOnlyList<BatchJobAttempt> Attempts => Volatile.Read(ref _attempts);
+
+    /// <summary>When the executor first saw the current attempt running (for the per-job timeout), in <see cref="Environment.TickCount64"/> ms.</summary>
+    public long RunningSince { get; set; }
+
+    /// <summary>Whether the executor stopped the current attempt for running past its timeout.</summary>
+    public bool TimedOutHere => Volatile.Read(ref _timedOut) != 0;
+
+    /// <summary>Marks the current attempt as stopped for its timeout; true the first time.</summary>
+    public bool MarkTimedOut() => Interlocked.Exchange(ref _timedOut, 1) == 0;
+
+    /// <summary>Records an attempt that ended without the calls' results.</summary>
+    public BatchJobAttempt RecordAttempt(BatchJob job, BatchJobOutcome outcome, string cause, bool retried)
+    {
+        var attempts = Volatile.Read(ref _attempts);
+        var attempt = new BatchJobAttempt(attempts.Length + 1, job.Id, outcome.State, outcome.ExitCode, outcome.Signal, cause, retried);
+        Volatile.Write(ref _attempts, [.. attempts, attempt]);
+        return attempt;
+    }
+
+    /// <summary>Links the next attempt's job, once the previous one ended.</summary>
+    public void Retry(BatchJob job)
+    {
+        RunningSince = 0;
+        Record.Attempts = Attempt;
+        executor.Telemetry.Retried(this);
+        Attach(job);
+        executor.Telemetry.Accepted(this, job);
+    }
+
     /// <summary>Links the backend's job; cancels it at once when the caller cancelled while it was being submitted.</summary>
     public void Attach(BatchJob job)
     {
@@ -68,6 +108,7 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 
     public void Complete(CallOutcome[] outcomes)
     {
+        Request = null;
         if (_outcomes.TrySetResult(outcomes))
         {
             // A call that threw ends its job: the last outcome.
@@ -79,6 +120,7 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 
     public void Fail(Exception error)
     {
+        Request = null;
         if (_outcomes.TrySetException(error))
         {
             Record.End(Status.JobStates.Failed, error);

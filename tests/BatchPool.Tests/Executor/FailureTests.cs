@@ -86,9 +86,101 @@ public abstract class FailureTests(Func<TestBackend> createBackend) : IAsyncLife
             Process.GetCurrentProcess().Kill();
             return 0;
         });
-        var error = Assert.Throws<BatchJobFailedException>(() => killed.Result(TimeSpan.FromSeconds(60)));
+        var error = Assert.Throws<BatchJobFailedException>(() => killed.Result(TimeSpan.FromSeconds(120)));
         Assert.Equal(9, error.Signal);
         Assert.Contains("SIGKILL", error.Message, StringComparison.Ordinal);
+        // Lost to a signal we did not send: run 3 times (the default), each attempt named in the error.
+        Assert.Equal(3, error.Attempts.Count);
+        Assert.All(error.Attempts, a => Assert.Equal(9, a.Signal));
+        Assert.Equal([true, true, false], error.Attempts.Select(a => a.Retried));
+        Assert.Equal(3, error.Attempts.Select(a => a.JobId).Distinct().Count());
+        Assert.Contains("It ran 3 times", error.Message, StringComparison.Ordinal);
+        Assert.Contains("attempt 3 (job " + error.JobId, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A folder every backend's jobs see at the same path: the executor's own.</summary>
+    private string SharedFolder(BatchPoolExecutor bpe)
+    {
+        Assert.Equal(0, bpe.Submit(() => 0).Result(TimeSpan.FromSeconds(120)));
+        var folder = Path.Combine(_backend.FolderOf(bpe), "test-files");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    [Fact]
+    public void A_job_whose_worker_is_killed_once_runs_again_and_its_result_is_taken_once()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var folder = SharedFolder(bpe);
+        var runs = Path.Combine(folder, "runs");
+        var marker = Path.Combine(folder, "killed");
+        var future = bpe.Submit(() =>
+        {
+            File.AppendAllText(runs, "x");
+            if (!File.Exists(marker))
+            {
+                File.WriteAllText(marker, "");
+                Process.GetCurrentProcess().Kill();
+            }
+            return 42;
+        });
+        Assert.Equal(42, future.Result(TimeSpan.FromSeconds(120)));
+        Assert.Equal("xx", File.ReadAllText(runs));
+    }
+
+    [Fact]
+    public void An_exception_of_the_function_is_never_retried()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var runs = Path.Combine(SharedFolder(bpe), "runs");
+        var future = bpe.Submit(() =>
+        {
+            File.AppendAllText(runs, "x");
+            throw new InvalidOperationException("the function's own error");
+#pragma warning disable CS0162 // Unreachable: the lambda must be a Func<int>.
+            return 0;
+#pragma warning restore CS0162
+        });
+        var error = Assert.Throws<InvalidOperationException>(() => future.Result(TimeSpan.FromSeconds(120)));
+        Assert.Equal("the function's own error", error.Message);
+        Assert.Equal("x", File.ReadAllText(runs));
+    }
+
+    [Fact]
+    public void Max_attempts_1_never_retries()
+    {
+        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = _backend.Backend, MaxAttempts = 1 });
+        var runs = Path.Combine(SharedFolder(bpe), "runs");
+        var killed = bpe.Submit(() =>
+        {
+            File.AppendAllText(runs, "x");
+            Process.GetCurrentProcess().Kill();
+            return 0;
+        });
+        var error = Assert.Throws<BatchJobFailedException>(() => killed.Result(TimeSpan.FromSeconds(120)));
+        Assert.Equal(9, error.Signal);
+        Assert.Single(error.Attempts);
+        Assert.Equal("x", File.ReadAllText(runs));
+    }
+
+    [Fact]
+    public void A_job_past_its_timeout_is_stopped_and_says_so_without_a_retry()
+    {
+        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = _backend.Backend, JobTimeout = TimeSpan.FromSeconds(2) });
+        var runs = Path.Combine(SharedFolder(bpe), "runs");
+        var hanging = bpe.Submit(() =>
+        {
+            File.AppendAllText(runs, "x");
+            Thread.Sleep(TimeSpan.FromMinutes(10));
+            return 0;
+        });
+        var quick = bpe.Submit(() => 7);
+        var error = Assert.Throws<BatchJobFailedException>(() => hanging.Result(TimeSpan.FromSeconds(120)));
+        Assert.Equal(BatchJobState.TimedOut, error.State);
+        Assert.Contains("ran past its timeout of 00:00:02", error.Message, StringComparison.Ordinal);
+        Assert.Single(error.Attempts);
+        Assert.Equal(7, quick.Result(TimeSpan.FromSeconds(120)));
+        Assert.Equal("x", File.ReadAllText(runs));
     }
 
     [Fact]

@@ -59,7 +59,8 @@ public sealed class SlurmBackendTests
     public async Task A_job_over_its_memory_is_reported_out_of_memory()
     {
         await using var cluster = SlurmCluster.NewBackend(root => new SlurmBackend(root, memoryPerJob: "200M"));
-        using var bpe = new BatchPoolExecutor(backend: cluster.Backend);
+        // One attempt: an out-of-memory kill is retried by default, and each attempt waits for Slurm's memory watchdog.
+        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = cluster.Backend, MaxAttempts = 1 });
         var future = bpe.Submit(() =>
         {
             var hog = new byte[800 << 20];
@@ -89,7 +90,8 @@ public sealed class SlurmBackendTests
     public async Task A_job_on_a_node_that_goes_down_is_reported_lost_with_slurms_words()
     {
         await using var cluster = SlurmCluster.NewBackend();
-        using var bpe = new BatchPoolExecutor(name: "slurm-node-down", backend: cluster.Backend);
+        // One attempt: by default the job runs again on the other node (see the next test).
+        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Name = "slurm-node-down", Backend = cluster.Backend, MaxAttempts = 1 });
         var future = bpe.Submit(() => SleepFor(600));
         Assert.True(SpinWait.SpinUntil(() => future.Running, Patience));
         var node = SlurmCluster.Run("squeue", "--noheader", "--name=slurm-node-down", "--format=%N").Output.Trim();
@@ -106,6 +108,41 @@ public sealed class SlurmBackendTests
             SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=resume");
             SpinWait.SpinUntil(() => SlurmCluster.Run("sinfo", "--noheader", $"--nodes={node}", "--format=%t").Output.Trim() == "idle", Patience);
         }
+    }
+
+    [Fact]
+    public async Task A_job_on_a_node_that_goes_down_runs_again_on_the_other_node()
+    {
+        await using var cluster = SlurmCluster.NewBackend();
+        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Name = "slurm-node-down-retried", Backend = cluster.Backend });
+        Assert.Equal(0, bpe.Submit(() => 0).Result(Patience));
+        var marker = Path.Combine(cluster.FolderOf(bpe), "first-attempt");
+        var future = bpe.Submit(() => RunsOnceOnItsFirstNode(marker));
+        Assert.True(SpinWait.SpinUntil(() => future.Running && File.Exists(marker), Patience));
+        var node = File.ReadAllText(marker).Trim();
+        Assert.Contains(node, new[] { "node1", "node2" });
+        try
+        {
+            Assert.Equal(0, SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=down", "reason=batchpool-test").ExitCode);
+            // Lost with its node (NODE_FAIL), run again by the executor: on the node that is up.
+            Assert.Equal(node == "node1" ? "node2" : "node1", future.Result(Patience));
+        }
+        finally
+        {
+            SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=resume");
+            SpinWait.SpinUntil(() => SlurmCluster.Run("sinfo", "--noheader", $"--nodes={node}", "--format=%t").Output.Trim() == "idle", Patience);
+        }
+    }
+
+    private static string RunsOnceOnItsFirstNode(string marker)
+    {
+        var node = Environment.GetEnvironmentVariable("SLURMD_NODENAME") ?? "?";
+        if (!File.Exists(marker))
+        {
+            File.WriteAllText(marker, node);
+            Thread.Sleep(TimeSpan.FromMinutes(10));
+        }
+        return node;
     }
 
     [Fact]

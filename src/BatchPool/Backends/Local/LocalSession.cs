@@ -31,6 +31,10 @@ internal sealed class LocalSession : IBatchSession
     private readonly Channel<QueuedJob> _queue = Channel.CreateUnbounded<QueuedJob>();
     private readonly ConcurrentQueue<QueuedJob> _resend = new();
     private readonly ConcurrentDictionary<BatchJob, SentJob> _sent = new();
+
+    // Running jobs whose cancel killed their worker. A cancel that raced its job's end kills the worker's next job
+    // instead: that one is reported lost (and retried by the executor), not cancelled.
+    private readonly ConcurrentDictionary<BatchJob, bool> _killedForCancel = new();
     private readonly int _parallelJobs;
     private readonly Task[] _slots;
     private readonly CancellationTokenSource _closing = new();
@@ -138,6 +142,7 @@ internal sealed class LocalSession : IBatchSession
         }
         if (started)
         {
+            _killedForCancel[job] = true;
             sent.Process.Kill();
         }
         else
@@ -367,7 +372,12 @@ internal sealed class LocalSession : IBatchSession
                 }
                 var head = inFlight.Dequeue();
                 _sent.TryRemove(head.Job, out _);
-                head.Job.ReportEnded(reply.Outcome!);
+                var outcome = reply.Outcome!;
+                if (!_killedForCancel.TryRemove(head.Job, out _) && reply.Kind == WorkerReplyKind.Died && outcome.State == BatchJobState.Cancelled)
+                {
+                    outcome = outcome with { State = BatchJobState.Lost, Detail = $"{outcome.Detail}: stopped to cancel the job before it, whose end raced the cancel" };
+                }
+                head.Job.ReportEnded(outcome);
                 pace.Ended(nextQueued: inFlight.Count > 0);
                 _growth.Answered(Stopwatch.GetTimestamp(), pace.JobSeconds);
                 if (reply.Kind == WorkerReplyKind.Died)

@@ -1,0 +1,438 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace BatchPool.Faults;
+
+/// <summary>
+/// The fault suite: each fault is caused for real (worker processes killed, containers killed, result files altered, a
+/// full disk, a hanging job, the client killed, cancels racing completions) and the table says, for each, how many
+/// results came back right, how many were lost, how many waits hung, what was left running 60 s later, and the time.
+/// </summary>
+internal static class FaultSuite
+{
+    private static readonly List<Row> Rows = [];
+
+    public static async Task<int> RunAsync(string[] backends)
+    {
+        backends = backends.Length == 0 ? ["local", "docker", "slurm"] : backends;
+        Console.WriteLine($"BatchPool fault suite, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
+        var root = Path.Combine(Path.GetTempPath(), "batchpool-faults", Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            if (backends.Contains("race"))
+            {
+                Measure(() => CancelRace(root));
+            }
+            if (backends.Contains("local"))
+            {
+                Measure(() => KilledWorkers("local", root));
+                Measure(() => AlteredResult(root, truncated: true));
+                Measure(() => AlteredResult(root, truncated: false));
+                Measure(() => FullDisk(root));
+                Measure(() => HangingJob(root));
+                Measure(() => CancelRace(root));
+                Measure(() => ClientKilled("local"));
+            }
+            if (backends.Contains("docker"))
+            {
+                Measure(() => KilledWorkers("docker", root));
+                Measure(() => ClientKilled("docker"));
+            }
+            if (backends.Contains("slurm"))
+            {
+                Measure(() => ClientKilled("slurm"));
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the system's temporary-file cleaning.
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine("| fault | backend | jobs | results right | results lost | hangs | orphans after 60 s | time | notes |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var row in Rows)
+        {
+            Console.WriteLine(row.ToString());
+        }
+        return Rows.All(r => r.Lost == 0 && r.Hangs == 0 && r.Orphans == 0) ? 0 : 1;
+    }
+
+    private static void Measure(Func<Row> fault)
+    {
+        try
+        {
+            var row = fault();
+            Rows.Add(row);
+            Console.WriteLine(row.ToString());
+        }
+#pragma warning disable CA1031 // A fault that breaks the suite is a row of its own, and the suite goes on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Rows.Add(new Row(fault.Method.Name, "?", 0, 0, -1, 0, 0, TimeSpan.Zero, $"suite error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}"));
+            Console.WriteLine(Rows[^1].ToString());
+        }
+    }
+
+    private static IBatchBackend Backend(string backend, string root)
+    {
+        var folder = Path.Combine(root, backend + "-" + Guid.NewGuid().ToString("N")[..6]);
+        return backend == "docker" ? new DockerBackend(folder) : new LocalBackend(folder);
+    }
+
+    /// <summary>20 kills of worker processes (local) or containers (Docker) during a 200-job map of 0.2 s calls, against the same map without kills.</summary>
+    private static Row KilledWorkers(string backend, string root)
+    {
+        // BATCHPOOL_FAULTS_JOBS makes the map shorter (a tenth of it is killed): for a quick look.
+        var jobCount = int.TryParse(Environment.GetEnvironmentVariable("BATCHPOOL_FAULTS_JOBS"), out var asked) ? asked : 200;
+        var killCount = jobCount / 10;
+        var items = Enumerable.Range(0, jobCount).ToList();
+        TimeSpan RunMap(bool kill, out int right, out string notes)
+        {
+            var owned = Backend(backend, root);
+            using var disposeBackend = new BackendDisposal(owned);
+            using var executor = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = owned, HandleSignals = false });
+            // Warm: the first job boots the workers or pulls nothing but checks the image; both maps start from there.
+            _ = executor.Submit(() => 0).Result(TimeSpan.FromMinutes(5));
+            var clock = Stopwatch.StartNew();
+            using var stop = new CancellationTokenSource();
+            var killed = 0;
+            var killer = kill ? Task.Run(async () =>
+            {
+                // Spread over the map's expected length (200 calls of 0.2 s on the machine's cores).
+                var every = TimeSpan.FromSeconds(jobCount * 0.2 / Environment.ProcessorCount / (killCount + 2));
+                while (killed < killCount && !stop.IsCancellationRequested)
+                {
+                    await Task.Delay(every).ConfigureAwait(false);
+                    if (backend == "local" ? KillOneWorker() : KillOneContainer(executor.Name))
+                    {
+                        killed++;
+                    }
+                }
+            }) : Task.CompletedTask;
+            var results = executor.Map(Sleep200, items, timeout: TimeSpan.FromMinutes(3)).ToList();
+            var took = clock.Elapsed;
+            stop.Cancel();
+            killer.Wait();
+            right = results.SequenceEqual(items) ? results.Count : results.Where((r, i) => r == i).Count();
+            notes = kill ? $"{killed} kills" : "no kills";
+            return took;
+        }
+        var baseline = RunMap(kill: false, out _, out _);
+        var withKills = RunMap(kill: true, out var right, out var notes);
+        return new Row($"{killCount} worker kills in a {jobCount}-job map of 0.2 s calls", backend, jobCount, right, jobCount - right, 0, 0, withKills,
+            $"{notes}; without kills {Seconds(baseline)} ({withKills / baseline:0.00}x)");
+    }
+
+    private static int Sleep200(int i)
+    {
+        Thread.Sleep(200);
+        return i;
+    }
+
+    /// <summary>Kills (SIGKILL) one worker process of this process that is running a job.</summary>
+    private static bool KillOneWorker()
+    {
+        var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        foreach (var folder in Directory.GetDirectories("/proc"))
+        {
+            var pid = Path.GetFileName(folder);
+            if (!pid.All(char.IsAsciiDigit))
+            {
+                continue;
+            }
+            try
+            {
+                var status = File.ReadAllText(Path.Combine(folder, "status"));
+                var command = File.ReadAllText(Path.Combine(folder, "cmdline"));
+                if (status.Contains($"\nPPid:\t{self}\n", StringComparison.Ordinal) && command.Contains("BatchPool.Worker.dll", StringComparison.Ordinal))
+                {
+                    using var process = Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture));
+                    process.Kill();
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                // It ended meanwhile.
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Kills (docker kill) one running container of the executor.</summary>
+    private static bool KillOneContainer(string executorName)
+    {
+        var (_, running) = Run("docker", "ps", "-q", "--filter", $"label=batchpool.executor={executorName}", "--filter", "status=running");
+        var first = running.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return first is not null && Run("docker", "kill", first).ExitCode == 0;
+    }
+
+    /// <summary>A result file cut short or overwritten with other bytes, by a job that then dies: rejected, never deserialized, retried.</summary>
+    private static Row AlteredResult(string root, bool truncated)
+    {
+        const int Jobs = 20;
+        var storageRoot = Path.Combine(root, "altered-" + Guid.NewGuid().ToString("N")[..6]);
+        var backend = new LocalBackend(new LocalBackendOptions { RemoteTmpdir = storageRoot, PayloadsThroughStorage = true });
+        using var executor = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = backend, HandleSignals = false });
+        var folder = Path.Combine(storageRoot, "batch-pool-executor", executor.Name);
+        var clock = Stopwatch.StartNew();
+        var futures = Enumerable.Range(0, Jobs).Select(i => executor.Submit(AlteringJob(folder, i, truncated))).ToList();
+        var (right, lost, hangs) = Collect(futures, i => i);
+        return new Row(truncated ? "a truncated result file" : "a tampered result file", "local (through storage)", Jobs, right, lost, hangs, 0, clock.Elapsed,
+            "each job's first attempt writes it and dies; rejected before decoding, retried");
+    }
+
+    private static Func<int> AlteringJob(string folder, int i, bool truncated) => () =>
+    {
+        var marker = Path.Combine(folder, $"altered-{i}");
+        if (!File.Exists(marker))
+        {
+            File.WriteAllText(marker, "");
+            // This job's own output: the call whose input is being read by this process is the one without an output yet.
+            foreach (var input in Directory.GetDirectories(Path.Combine(folder, "inputs")))
+            {
+                var output = Path.Combine(folder, "outputs", Path.GetFileName(input));
+                if (!Directory.Exists(output))
+                {
+                    Directory.CreateDirectory(output);
+                    File.WriteAllBytes(Path.Combine(output, "output"), truncated ? [1, 2, 3] : Encoding.UTF8.GetBytes(new string('x', 4096)));
+                }
+            }
+            Process.GetCurrentProcess().Kill();
+        }
+        return i;
+    };
+
+    /// <summary>A job whose result does not fit the disk (a 16 MB tmpfs as the folder): a named error, never a half-written result read.</summary>
+    private static Row FullDisk(string root)
+    {
+        var mount = Path.Combine(root, "tmpfs");
+        Directory.CreateDirectory(mount);
+        var (code, output) = Run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount);
+        if (code != 0)
+        {
+            return new Row("a job fills its disk (ENOSPC)", "local", 0, 0, 0, 0, 0, TimeSpan.Zero, $"not run: mount tmpfs failed ({output.Trim()})");
+        }
+        try
+        {
+            var backend = new LocalBackend(new LocalBackendOptions { RemoteTmpdir = mount, PayloadsThroughStorage = true });
+            using var executor = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = backend, HandleSignals = false, CleanupBucket = true });
+            var clock = Stopwatch.StartNew();
+            var small = executor.Submit(SmallResult);
+            var big = executor.Submit(BigResult);
+            var rightSmall = small.Result(TimeSpan.FromMinutes(2)) == 1;
+            var error = big.Exception(TimeSpan.FromMinutes(2));
+            var named = error is BatchJobFailedException failed && failed.Message.Contains("No space left on device", StringComparison.Ordinal);
+            var notes = named
+                ? $"named error after {((BatchJobFailedException)error!).Attempts.Count} attempts: 'No space left on device' in the log tail; no partial file read"
+                : $"unexpected: {error?.GetType().Name}: {error?.Message.ReplaceLineEndings(" ")[..Math.Min(300, error.Message.Length)]}";
+            return new Row("a job fills its disk (ENOSPC)", "local (16 MB tmpfs)", 2, rightSmall ? 1 : 0, 0, 0, 0, clock.Elapsed, notes);
+        }
+        finally
+        {
+            Run("umount", "-l", mount);
+        }
+    }
+
+    private static int SmallResult() => 1;
+
+    private static byte[] BigResult() => new byte[64 << 20];
+
+    /// <summary>A job that hangs, with a 3 s per-job timeout: stopped, and its error says so.</summary>
+    private static Row HangingJob(string root)
+    {
+        using var executor = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = Backend("local", root), HandleSignals = false, JobTimeout = TimeSpan.FromSeconds(3) });
+        var clock = Stopwatch.StartNew();
+        var hanging = executor.Submit(Hang);
+        var error = hanging.Exception(TimeSpan.FromMinutes(2));
+        var took = clock.Elapsed;
+        var said = error is BatchJobFailedException { State: Backends.BatchJobState.TimedOut } e && e.Message.Contains("ran past its timeout", StringComparison.Ordinal);
+        return new Row("a job that hangs (JobTimeout 3 s)", "local", 1, said ? 1 : 0, said ? 0 : 1, 0, 0, took, said ? "stopped; TimedOut, 'ran past its timeout of 00:00:03'" : $"unexpected: {error?.Message}");
+    }
+
+    private static int Hang()
+    {
+        Thread.Sleep(Timeout.Infinite);
+        return 0;
+    }
+
+    /// <summary>1,000 futures with Cancel() calls at random moments, racing their completion: each ends once, none hangs.</summary>
+    private static Row CancelRace(string root)
+    {
+        const int Jobs = 1000;
+        using var executor = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = Backend("local", root), HandleSignals = false });
+        var clock = Stopwatch.StartNew();
+        var random = new Random(7);
+        var futures = Enumerable.Range(0, Jobs).Select(i => executor.Submit(Quick, i % 20)).ToList();
+        var endings = new int[Jobs];
+        for (var i = 0; i < Jobs; i++)
+        {
+            var index = i;
+            futures[i].AddDoneCallback(_ => Interlocked.Increment(ref endings[index]));
+        }
+        Parallel.ForEach(Enumerable.Range(0, Jobs).Where(_ => random.Next(2) == 0).ToList(), i =>
+        {
+            Thread.Sleep(i % 7);
+            futures[i].Cancel();
+        });
+        var hangs = 0;
+        var right = 0;
+        var cancelled = 0;
+        for (var i = 0; i < Jobs; i++)
+        {
+            try
+            {
+                right += futures[i].Result(TimeSpan.FromMinutes(2)) == i % 20 ? 1 : 0;
+            }
+            catch (TimeoutException)
+            {
+                hangs++;
+            }
+            catch (TaskCanceledException)
+            {
+                cancelled++;
+            }
+            catch (BatchJobFailedException e)
+            {
+                Console.Error.WriteLine($"lost: future {i}: {e.Message}");
+            }
+        }
+        // Callbacks run after the future is done: give them a moment.
+        Thread.Sleep(500);
+        var once = endings.Count(e => e == 1);
+        return new Row("1,000 futures, random Cancel() racing completion", "local", Jobs, right, Jobs - right - cancelled - hangs, hangs, 0, clock.Elapsed,
+            $"{cancelled} cancelled, {right} completed; {once} of {Jobs} ended exactly once (done callbacks)");
+    }
+
+    private static int Quick(int i)
+    {
+        Thread.Sleep(i);
+        return i;
+    }
+
+    /// <summary>The client killed with SIGKILL while 2 jobs run: how long until nothing of them is left.</summary>
+    private static Row ClientKilled(string backend)
+    {
+        var name = $"fate-{backend}-{Guid.NewGuid().ToString("N")[..8]}";
+        var root = Path.Combine(Path.GetTempPath(), "batchpool-tests", Guid.NewGuid().ToString("N")[..12]);
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[typeof(FaultSuite).Assembly.Location, "hold", name, "2", Path.Combine(root, "pids")])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["BATCHPOOL_BACKEND"] = $"{backend}:{root}";
+        using var client = Process.Start(start)!;
+        var line = client.StandardOutput.ReadLine();
+        if (line != "ready")
+        {
+            client.Kill();
+            return new Row("client SIGKILL", backend, 2, 0, 0, 0, 0, TimeSpan.Zero, $"the client did not start its jobs: {client.StandardError.ReadToEnd().ReplaceLineEndings(" ")}");
+        }
+        Func<int> left = backend switch
+        {
+            "local" => () => Directory.Exists(Path.Combine(root, "pids"))
+                ? Directory.GetFiles(Path.Combine(root, "pids")).Count(f => IsRunning(int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)))
+                : 0,
+            "docker" => () => Run("docker", "ps", "-aq", "--filter", $"label=batchpool.executor={name}").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length,
+            _ => () => Run("squeue", "--noheader", $"--name={name}", "--format=%i").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length,
+        };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (left() < 2 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(200);
+        }
+        var before = left();
+        client.Kill();
+        var clock = Stopwatch.StartNew();
+        while (left() > 0 && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Thread.Sleep(250);
+        }
+        var took = clock.Elapsed;
+        var orphans = left();
+        return new Row("client SIGKILL while its jobs run", backend, 2, 0, 0, 0, orphans, took, $"{before} jobs running at the kill; time = until none was left");
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static (int Right, int Lost, int Hangs) Collect(List<BatchPoolFuture<int>> futures, Func<int, int> expected)
+    {
+        var right = 0;
+        var lost = 0;
+        var hangs = 0;
+        for (var i = 0; i < futures.Count; i++)
+        {
+            try
+            {
+                if (futures[i].Result(TimeSpan.FromMinutes(2)) == expected(i))
+                {
+                    right++;
+                }
+                else
+                {
+                    lost++;
+                }
+            }
+            catch (TimeoutException)
+            {
+                hangs++;
+            }
+#pragma warning disable CA1031 // A lost result is counted, whatever its exception.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                lost++;
+            }
+        }
+        return (right, lost, hangs);
+    }
+
+    private static (int ExitCode, string Output) Run(string command, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + error);
+    }
+
+    private static string Seconds(TimeSpan time) => string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.0} s");
+
+    /// <summary>Disposes a backend given to an executor (which does not own it) after the executor.</summary>
+    private sealed class BackendDisposal(IBatchBackend backend) : IDisposable
+    {
+        public void Dispose() => backend.DisposeAsync().AsTask().Wait();
+    }
+
+    private sealed record Row(string Fault, string Backend, int Jobs, int Right, int Lost, int Hangs, int Orphans, TimeSpan Time, string Notes)
+    {
+        public override string ToString() =>
+            string.Create(CultureInfo.InvariantCulture, $"| {Fault} | {Backend} | {Jobs} | {Right} | {Lost} | {Hangs} | {Orphans} | {Seconds(Time)} | {Notes} |");
+    }
+}
