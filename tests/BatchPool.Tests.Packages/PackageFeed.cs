@@ -6,14 +6,12 @@ namespace BatchPool.Tests.Packages;
 /// <summary>
 /// BatchPool's packages packed once for the test run into a feed folder, with a version of their own
 /// (0.1.0-packagetest.TIME.PID): no package restored earlier, in NuGet's cache or anywhere, can stand in for them. The
-/// apps restore them from there and everything else from the machine's usual source. When the run ends the feed and
-/// this version's copies in NuGet's global packages folder are deleted (and copies left by a run that died).
+/// apps restore them from there and everything else from the machine's usual source. <see cref="Delete"/> removes the
+/// feed, the apps and this version's copies in NuGet's global packages folder (and what a run that died left).
 /// </summary>
 public sealed class PackageFeed
 {
     private const string VersionTag = "packagetest";
-
-    private static readonly Lazy<Task<PackageFeed>> Shared = new(PackAsync);
 
     private PackageFeed(string root, string version)
     {
@@ -31,9 +29,6 @@ public sealed class PackageFeed
     /// <summary>The packages' version.</summary>
     public string Version { get; }
 
-    /// <summary>The run's feed, packed by the first test that asks.</summary>
-    public static Task<PackageFeed> Get() => Shared.Value;
-
     /// <summary>A new empty folder under the run's root, with a nuget.config that adds the feed to the usual sources.</summary>
     public string NewAppFolder(string name)
     {
@@ -50,7 +45,8 @@ public sealed class PackageFeed
         return folder;
     }
 
-    private static async Task<PackageFeed> PackAsync()
+    /// <summary>Packs the solution's packages, as this test run built them, into a new feed.</summary>
+    public static async Task<PackageFeed> PackAsync()
     {
         var repository = RepositoryRoot();
         var stamp = $"{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
@@ -68,7 +64,6 @@ public sealed class PackageFeed
         var version = Directory.GetFiles(feed, "BatchPool.*.nupkg")
             .Select(file => Regex.Match(Path.GetFileName(file), $@"^BatchPool\.([0-9][^-]*-{VersionTag}\.{Regex.Escape(stamp)})\.nupkg$"))
             .Single(match => match.Success).Groups[1].Value;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Clean(root, version);
         return new PackageFeed(root, version);
     }
 
@@ -90,13 +85,13 @@ public sealed class PackageFeed
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    /// <summary>This run's feed and apps, and its packages in NuGet's global folder.</summary>
-    private static void Clean(string root, string version)
+    /// <summary>Deletes the feed, the apps, and the packages of this version in NuGet's global folder.</summary>
+    public void Delete()
     {
-        TryDelete(root);
+        TryDelete(Root);
         foreach (var package in PackageFolders())
         {
-            TryDelete(Path.Combine(package, version));
+            TryDelete(Path.Combine(package, Version));
         }
     }
 
