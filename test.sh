@@ -7,8 +7,9 @@ results="$(mktemp -d)"
 dotnet build BatchPool.slnx -c Release --nologo -v quiet
 dotnet format BatchPool.slnx --verify-no-changes --no-restore
 status=0
-# A hung test fails the run after 10 minutes (with a dump) instead of holding CI until its time limit.
-dotnet test BatchPool.slnx -c Release --no-build --nologo --blame-hang-timeout 10m --blame-hang-dump-type mini --logger "trx;LogFileName=results.trx" \
+# A hung test fails the run after 10 minutes (with a dump) instead of holding CI until its time limit. Each test
+# assembly writes a report of its own (LogFilePrefix: one file name for all would keep only the last assembly's).
+dotnet test BatchPool.slnx -c Release --no-build --nologo --blame-hang-timeout 10m --blame-hang-dump-type mini --logger "trx;LogFilePrefix=results" \
     --results-directory "$results" "$@" || status=$?
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

@@ -42,8 +42,8 @@ public sealed class WorkerDistribution
     public static string DotnetHostPath { get; } = FindDotnetHost();
 
     /// <summary>
-    /// Finds the worker: in <see cref="FolderVariable"/>'s folder when set, else beside the application (a project that
-    /// references BatchPool.Worker gets it copied there).
+    /// Finds the worker: in <see cref="FolderVariable"/>'s folder when set, else beside the application (the BatchPool
+    /// package, or a reference to the BatchPool.Worker project, copies it there).
     /// </summary>
     /// <exception cref="FileNotFoundException">No worker is there.</exception>
     public static WorkerDistribution Locate()
@@ -55,8 +55,8 @@ public sealed class WorkerDistribution
         if (!File.Exists(distribution.EntryAssemblyPath))
         {
             throw new FileNotFoundException(
-                $"The BatchPool worker ({EntryAssemblyName}) is not in {folder}. Reference the BatchPool.Worker project or " +
-                $"package from the application, or set {FolderVariable} to the folder that holds it.",
+                $"The BatchPool worker ({EntryAssemblyName}) is not in {folder}. Reference the BatchPool package (it copies " +
+                $"the worker beside the application) or the BatchPool.Worker project, or set {FolderVariable} to the folder that holds it.",
                 distribution.EntryAssemblyPath);
         }
         return distribution;
