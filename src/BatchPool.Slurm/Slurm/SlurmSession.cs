@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using BatchPool.Shipping;
 using BatchPool.FateSharing;
+using BatchPool.Shipping;
 using BatchPool.Storage;
 using BatchPool.Worker;
 
