@@ -25,6 +25,19 @@ internal static class ChildProcess
     /// <summary>Runs the bench with <paramref name="arguments"/> in a child process and returns its answer and the seconds from its spawn to its exit.</summary>
     public static (T Answer, double SpawnToExit) RunTimed<T>(IReadOnlyList<string> arguments, string what)
     {
+        var (output, spawnToExit) = RunToExit(arguments, what);
+        var answer = output.Split('\n').LastOrDefault(line => line.StartsWith('{'))
+            ?? throw new InvalidOperationException($"{what}'s child process gave no answer: {Tail(output)}");
+        return (JsonSerializer.Deserialize<T>(answer) ?? throw new InvalidOperationException($"{what}'s child answered null."), spawnToExit);
+    }
+
+    /// <summary>Seconds from spawning <c>dotnet BatchPool.Bench.dll ARGS</c> (no output expected) to its exit.</summary>
+    public static double SpawnToExit(params string[] arguments) =>
+        RunToExit(arguments, $"The child process ({string.Join(' ', arguments)})").SpawnToExit;
+
+    /// <summary>Runs the bench with <paramref name="arguments"/> to its exit: its standard output and the seconds from its spawn; a failure throws, naming <paramref name="what"/>.</summary>
+    private static (string Output, double SpawnToExit) RunToExit(IReadOnlyList<string> arguments, string what)
+    {
         var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath)
         {
             RedirectStandardOutput = true,
@@ -46,44 +59,10 @@ internal static class ChildProcess
             throw new TimeoutException($"{what}'s child process did not finish within {Timeout}.");
         }
         process.WaitForExit();
-        var spawnToExit = clock.Elapsed.TotalSeconds;
-        var answer = output.Result.Split('\n').LastOrDefault(line => line.StartsWith('{'));
-        if (process.ExitCode != 0 || answer is null)
-        {
-            throw new InvalidOperationException(
-                $"{what}'s child process exited with {process.ExitCode}: {Tail(errors.Result + output.Result)}");
-        }
-        return (JsonSerializer.Deserialize<T>(answer) ?? throw new InvalidOperationException($"{what}'s child answered null."), spawnToExit);
-    }
-
-    /// <summary>Seconds from spawning <c>dotnet BatchPool.Bench.dll ARGS</c> (no output expected) to its exit.</summary>
-    public static double SpawnToExit(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(WorkerDistribution.DotnetHostPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bench's child process.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The child process ({string.Join(' ', arguments)}) did not finish within {Timeout}.");
-        }
-        process.WaitForExit();
         var seconds = clock.Elapsed.TotalSeconds;
         return process.ExitCode == 0
-            ? seconds
-            : throw new InvalidOperationException($"The child process ({string.Join(' ', arguments)}) exited with {process.ExitCode}: {Tail(errors.Result + output.Result)}");
+            ? (output.Result, seconds)
+            : throw new InvalidOperationException($"{what}'s child process exited with {process.ExitCode}: {Tail(errors.Result + output.Result)}");
     }
 
     /// <summary>The child's side: the answer, as the last line of standard output.</summary>
