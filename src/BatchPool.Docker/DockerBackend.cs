@@ -48,7 +48,8 @@ public sealed class DockerBackend : IBatchBackend
     /// <param name="memoryPerJob">Each container's memory limit (<c>512m</c>, <c>2g</c>, <c>4Gi</c>); by default none.</param>
     /// <exception cref="BatchPoolSettingException"><paramref name="memoryPerJob"/> is not an amount of memory.</exception>
     public DockerBackend(string? remoteTmpdir = null, string? dockerEndpoint = null, int? maxParallelJobs = null, string? memoryPerJob = null)
-        : this(new DockerBackendOptions { RemoteTmpdir = remoteTmpdir, DockerEndpoint = dockerEndpoint, MaxParallelJobs = maxParallelJobs, MemoryPerJob = memoryPerJob }, SettingKeys.Parameter)
+        : this(new DockerBackendOptions { RemoteTmpdir = remoteTmpdir, DockerEndpoint = dockerEndpoint, MaxParallelJobs = maxParallelJobs, MemoryPerJob = memoryPerJob }, SettingKeys.ParametersOf<DockerBackendOptions>(
+            nameof(DockerBackendOptions.RemoteTmpdir), nameof(DockerBackendOptions.DockerEndpoint), nameof(DockerBackendOptions.MaxParallelJobs), nameof(DockerBackendOptions.MemoryPerJob)))
     {
     }
 

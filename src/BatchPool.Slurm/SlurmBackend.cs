@@ -56,7 +56,9 @@ public sealed class SlurmBackend : IBatchBackend
             TimeLimit = timeLimit,
             MemoryPerJob = memoryPerJob,
             ExtraSbatchArgs = [.. extraSbatchArgs ?? []],
-        }, SettingKeys.Parameter)
+        }, SettingKeys.ParametersOf<SlurmBackendOptions>(
+            nameof(SlurmBackendOptions.RemoteTmpdir), nameof(SlurmBackendOptions.Partition), nameof(SlurmBackendOptions.Account), nameof(SlurmBackendOptions.Qos),
+            nameof(SlurmBackendOptions.TimeLimit), nameof(SlurmBackendOptions.MemoryPerJob), nameof(SlurmBackendOptions.ExtraSbatchArgs)))
     {
     }
 

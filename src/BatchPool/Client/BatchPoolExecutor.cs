@@ -82,7 +82,10 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             WaitOnExit = waitOnExit,
             CleanupBucket = cleanupBucket,
             Project = project,
-        }, SettingKeys.Parameter)
+        }, SettingKeys.ParametersOf<BatchPoolExecutorOptions>(
+            nameof(BatchPoolExecutorOptions.Name), nameof(BatchPoolExecutorOptions.Backend), nameof(BatchPoolExecutorOptions.Image),
+            nameof(BatchPoolExecutorOptions.CpusPerJob), nameof(BatchPoolExecutorOptions.WaitOnExit), nameof(BatchPoolExecutorOptions.CleanupBucket),
+            nameof(BatchPoolExecutorOptions.Project)))
     {
     }
 

@@ -71,7 +71,8 @@ public sealed class StorageAddressTests
     public void A_backend_option_names_itself_in_the_error()
     {
         var error = Assert.Throws<BatchPoolSettingException>(() => new LocalBackend("gs://bucket/tmp"));
-        Assert.Equal("LocalBackendOptions.RemoteTmpdir", error.Setting);
+        Assert.Equal("remoteTmpdir", error.Setting);
+        Assert.Equal("LocalBackendOptions.RemoteTmpdir", Assert.Throws<BatchPoolSettingException>(() => new LocalBackend(new LocalBackendOptions { RemoteTmpdir = "gs://bucket/tmp" })).Setting);
         Assert.Contains("not supported yet", error.Message, StringComparison.Ordinal);
     }
 

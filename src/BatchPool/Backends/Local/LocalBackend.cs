@@ -26,7 +26,7 @@ public sealed class LocalBackend : IBatchBackend
     /// How many jobs of one executor run at once; by default the machine's cores divided by the executor's <c>cpusPerJob</c>.
     /// </param>
     public LocalBackend(string? remoteTmpdir = null, int? maxParallelJobs = null)
-        : this(new LocalBackendOptions { RemoteTmpdir = remoteTmpdir, MaxParallelJobs = maxParallelJobs }, SettingKeys.Parameter)
+        : this(new LocalBackendOptions { RemoteTmpdir = remoteTmpdir, MaxParallelJobs = maxParallelJobs }, SettingKeys.ParametersOf<LocalBackendOptions>(nameof(LocalBackendOptions.RemoteTmpdir), nameof(LocalBackendOptions.MaxParallelJobs)))
     {
     }
 
