@@ -111,41 +111,6 @@ public sealed class SlurmBackendTests
     }
 
     [Fact]
-    public async Task A_job_on_a_node_that_goes_down_runs_again_on_the_other_node()
-    {
-        await using var cluster = SlurmCluster.NewBackend();
-        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Name = "slurm-node-down-retried", Backend = cluster.Backend });
-        Assert.Equal(0, bpe.Submit(() => 0).Result(Patience));
-        var marker = Path.Combine(cluster.FolderOf(bpe), "first-attempt");
-        var future = bpe.Submit(() => RunsOnceOnItsFirstNode(marker));
-        Assert.True(SpinWait.SpinUntil(() => future.Running && File.Exists(marker), Patience));
-        var node = File.ReadAllText(marker).Trim();
-        Assert.Contains(node, new[] { "node1", "node2" });
-        try
-        {
-            Assert.Equal(0, SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=down", "reason=batchpool-test").ExitCode);
-            // Lost with its node (NODE_FAIL), run again by the executor: on the node that is up.
-            Assert.Equal(node == "node1" ? "node2" : "node1", future.Result(Patience));
-        }
-        finally
-        {
-            SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=resume");
-            SpinWait.SpinUntil(() => SlurmCluster.Run("sinfo", "--noheader", $"--nodes={node}", "--format=%t").Output.Trim() == "idle", Patience);
-        }
-    }
-
-    private static string RunsOnceOnItsFirstNode(string marker)
-    {
-        var node = Environment.GetEnvironmentVariable("SLURMD_NODENAME") ?? "?";
-        if (!File.Exists(marker))
-        {
-            File.WriteAllText(marker, node);
-            Thread.Sleep(TimeSpan.FromMinutes(10));
-        }
-        return node;
-    }
-
-    [Fact]
     public async Task A_job_cancelled_outside_the_program_says_so()
     {
         await using var cluster = SlurmCluster.NewBackend();
