@@ -21,11 +21,29 @@ internal sealed class ExecutorTelemetry
 
     public ExecutorTelemetry(string executor, IBatchBackend backend, ILoggerFactory? loggers, IProgress<BatchPoolProgress>? progress)
     {
+        WarmUpInstruments();
         _executor = executor;
         _backend = BackendName(backend);
         _backendTag = new(Instruments.Names.Backend, _backend);
         Logger = loggers?.CreateLogger<BatchPoolExecutor>();
         _progress = progress is null ? null : new ProgressTracker(progress);
+    }
+
+    private static int _instrumentsWarming;
+
+    /// <summary>
+    /// Builds <see cref="Instruments"/> on the thread pool, once per process: in a fresh process their first use loads and
+    /// initializes System.Diagnostics.DiagnosticSource, which would otherwise delay the first <c>Submit</c>, and the
+    /// executor's start has other work to overlap it with. A use that comes before it is done waits for it (the type's
+    /// initializer runs once, under the runtime's lock). Its own field, not one of Instruments': reading one of those
+    /// would run the initializer on this thread.
+    /// </summary>
+    private static void WarmUpInstruments()
+    {
+        if (Interlocked.Exchange(ref _instrumentsWarming, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Instruments).TypeHandle), null);
+        }
     }
 
     /// <summary>The executor's log, when it was given a logger factory.</summary>

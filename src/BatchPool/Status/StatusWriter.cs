@@ -7,7 +7,7 @@ namespace BatchPool.Status;
 
 /// <summary>
 /// Keeps an executor's status document (<see cref="ExecutorStatus"/>) in its folder, off the jobs' path: a loop on the
-/// thread pool snapshots every job once a second while jobs change (every 5 seconds otherwise, a heartbeat), and writes
+/// thread pool snapshots every job once a second while jobs change (from the first second on) (every 5 seconds otherwise, a heartbeat), and writes
 /// the document atomically through storage. The same loop reads the <c>batchpool</c> tool's cancel requests.
 /// </summary>
 internal sealed class StatusWriter
@@ -68,7 +68,9 @@ internal sealed class StatusWriter
         var busy = true;
         try
         {
-            do
+            // Not before the first tick: a program that ends within a second (one job) never pays for the document's
+            // serializer, and a kept folder gets its last document at shutdown anyway.
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 // While jobs change: every tick. Idle (every job ended, none added): a heartbeat now and then.
                 var tracked = Volatile.Read(ref _tracked);
@@ -80,7 +82,6 @@ internal sealed class StatusWriter
                 }
                 await HandleCancelRequestsAsync().ConfigureAwait(false);
             }
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -162,6 +163,11 @@ internal sealed class StatusWriter
         byte[]? requests;
         try
         {
+            // Asked first: a read of a file that is not there costs the folder's storage an exception, every second.
+            if (!await _backend.Storage.ExistsAsync(_layout.CancelRequests).ConfigureAwait(false))
+            {
+                return;
+            }
             requests = await _backend.Storage.ReadAsync(_layout.CancelRequests).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Unreadable now, read again at the next tick.
