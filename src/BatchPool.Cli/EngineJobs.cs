@@ -57,6 +57,9 @@ internal static class EngineJobs
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
+    /// <summary>The exit code <see cref="Run"/> gives a command it stopped at its time limit (timeout(1)'s).</summary>
+    public const int TimedOut = 124;
+
     /// <summary>Runs a command; its exit code and its output and errors together. A missing command is a tool error.</summary>
     public static (int ExitCode, string Output) Run(string command, IEnumerable<string> arguments, TimeSpan? timeout = null)
     {
@@ -81,7 +84,7 @@ internal static class EngineJobs
             if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
             {
                 process.Kill(entireProcessTree: true);
-                return (124, $"{command} did not finish within {(timeout ?? TimeSpan.FromMinutes(2)).TotalSeconds} s");
+                return (TimedOut, $"{command} did not finish within {(timeout ?? TimeSpan.FromMinutes(2)).TotalSeconds} s");
             }
             return (process.ExitCode, output.GetAwaiter().GetResult() + errors.GetAwaiter().GetResult());
         }

@@ -18,6 +18,14 @@ internal static class Executors
         }
     }
 
+    /// <summary>Every executor under the root, which must hold one at least.</summary>
+    public static IReadOnlyList<ExecutorSummary> AtLeastOne(ToolRoot root)
+    {
+        var all = All(root);
+        return all.Count > 0 ? all : throw new ToolException(ExitCodes.NotFound,
+            $"No executors under '{root.Folder}' ({root.Source}). An executor appears here once it has started, and stays after its client exits when created with cleanupBucket: false.");
+    }
+
     /// <summary>The executor called <paramref name="name"/>, read.</summary>
     public static (ExecutorSummary Summary, ExecutorStatus Status) Named(ToolRoot root, string name)
     {

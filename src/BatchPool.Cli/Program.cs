@@ -9,7 +9,13 @@ var rootOption = new Option<string?>("--root")
 };
 var jsonOption = new Option<bool>("--json") { Description = "Write JSON for scripts instead of text.", Recursive = true };
 
-var command = new RootCommand("batchpool: see and manage BatchPool executors (status, logs, cancel, clean, doctor, dashboard) from their folder.");
+// Not a RootCommand: its name, which help's usage line shows, is the name of the file that runs (BatchPool.Cli.dll
+// under the tool's shim); the tool's command is batchpool wherever it is installed.
+var command = new Command("batchpool", "batchpool: see and manage BatchPool executors (status, logs, cancel, clean, doctor, dashboard) from their folder.")
+{
+    new System.CommandLine.Help.HelpOption(),
+    new VersionOption(),
+};
 command.Options.Add(rootOption);
 command.Options.Add(jsonOption);
 

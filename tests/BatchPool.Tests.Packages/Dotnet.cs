@@ -10,7 +10,7 @@ public sealed record CommandResult(string Command, int ExitCode, string Output)
 }
 
 /// <summary>
-/// Runs the dotnet CLI (and programs built with it) as a person would in a terminal: in a folder of its own, with the
+/// Runs the dotnet CLI (and programs built or installed with it) as a person would in a terminal: in a folder of its own, with the
 /// machine's environment less what the test host adds (MSBuild's and the test platform's variables, which would steer
 /// a nested build) and less BatchPool's settings (each test sets the ones it means).
 /// </summary>
@@ -30,9 +30,52 @@ public static class Dotnet
     }
 
     /// <summary>Runs <c>dotnet ARGUMENTS</c> in <paramref name="folder"/> with <paramref name="environment"/> added.</summary>
-    public static async Task<CommandResult> Run(string folder, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<CommandResult> Run(string folder, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunProgram("dotnet", folder, environment, arguments);
+
+    /// <summary>Runs <paramref name="program"/> (dotnet, or a program installed with it) to its end, as <see cref="Run"/> does.</summary>
+    public static async Task<CommandResult> RunProgram(string program, string folder, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = StartInfo(program, folder, environment, arguments);
+        var command = Path.GetFileName(program) + " " + string.Join(' ', arguments);
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var limit = new CancellationTokenSource(Limit);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"`{command}` in {folder} did not end within {Limit.TotalMinutes} minutes; it printed:\n{Text(output)}");
+        }
+        // The asynchronous readers have seen the end of both streams once WaitForExit returns without a timeout.
+        process.WaitForExit();
+        return new CommandResult(command, process.ExitCode, Text(output));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="program"/> in <paramref name="folder"/> and returns while it runs (an app that a test watches
+    /// from another process, a server); its output is collected as it comes. Disposing it kills what still runs.
+    /// </summary>
+    public static RunningProgram Start(string program, string folder, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var process = new Process { StartInfo = StartInfo(program, folder, environment, arguments) };
+        return new RunningProgram(process, Path.GetFileName(program) + " " + string.Join(' ', arguments));
+    }
+
+    /// <summary>The process of a command: the machine's environment less the test host's variables, with <paramref name="environment"/> added.</summary>
+    private static ProcessStartInfo StartInfo(string program, string folder, IReadOnlyDictionary<string, string>? environment, string[] arguments)
+    {
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
@@ -58,30 +101,7 @@ public static class Dotnet
         {
             start.Environment[name] = value;
         }
-
-        var command = "dotnet " + string.Join(' ', arguments);
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var limit = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Assert.Fail($"`{command}` in {folder} did not end within {Limit.TotalMinutes} minutes; it printed:\n{Text(output)}");
-        }
-        // The asynchronous readers have seen the end of both streams once WaitForExit returns without a timeout.
-        process.WaitForExit();
-        return new CommandResult(command, process.ExitCode, Text(output));
+        return start;
     }
 
     private static void Append(StringBuilder output, string? line)

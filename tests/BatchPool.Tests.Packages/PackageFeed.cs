@@ -68,7 +68,7 @@ public sealed class PackageFeed
     }
 
     /// <summary>The repository's root: the folder above the test assembly that holds BatchPool.slnx.</summary>
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -76,6 +76,12 @@ public sealed class PackagedApps : IAsyncLifetime
     /// <summary>A folder with app.cs, a file-based app whose <c>#:package</c> directive names BatchPool (built).</summary>
     public Task<string> FileBased { get; private set; } = null!;
 
+    /// <summary>The watch scenario's console app (samples/Nightly's Program.cs) with BatchPool, BatchPool.Docker and BatchPool.Slurm.</summary>
+    public Task<string> Nightly { get; private set; } = null!;
+
+    /// <summary>The <c>batchpool</c> tool, installed from the feed with <c>dotnet tool install --tool-path</c>: the path of its command.</summary>
+    public Task<string> Tool { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Feed = await PackageFeed.PackAsync();
@@ -84,6 +90,9 @@ public sealed class PackagedApps : IAsyncLifetime
         FSharp = Track(NewApp("fsharp", "console", "F#", [], ("Program.fs", FSharpProgram)));
         Xunit = Track(NewApp("xunit", "xunit", "C#", [], ("UnitTest1.cs", XunitTests)));
         FileBased = Track(NewFileBasedApp());
+        Nightly = Track(NewApp("nightly", "console", "C#", ["BatchPool.Docker", "BatchPool.Slurm"],
+            ("Program.cs", File.ReadAllText(Path.Combine(PackageFeed.RepositoryRoot(), "samples", "Nightly", "Program.cs")))));
+        Tool = Track(InstallTool());
     }
 
     public async Task DisposeAsync()
@@ -133,6 +142,20 @@ public sealed class PackagedApps : IAsyncLifetime
             await Dotnet.Succeed(folder, "build", "-c", "Release");
         }
         return folder;
+    }
+
+    /// <summary>
+    /// <c>dotnet tool install BatchPool.Cli</c> into a folder of its own, as a user installs it, with the feed named on the
+    /// command line only (no nuget.config names it); its command is that folder's <c>batchpool</c>.
+    /// </summary>
+    private async Task<string> InstallTool()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Feed.Root, "tool")).FullName;
+        var tools = Path.Combine(folder, "bin");
+        await Dotnet.Succeed(folder, "tool", "install", "BatchPool.Cli", "--version", Feed.Version, "--tool-path", tools, "--add-source", Feed.Folder);
+        var command = Path.Combine(tools, "batchpool");
+        Assert.True(File.Exists(command), $"dotnet tool install made no {command}: {string.Join(", ", Directory.GetFileSystemEntries(tools))}");
+        return command;
     }
 
     private async Task<string> NewFileBasedApp()

@@ -12,16 +12,23 @@ internal static class CleanCommand
     public static int Run(ToolRoot root, TimeSpan? olderThan, bool yes, TextReader input, bool inputIsTerminal, ToolOutput output)
     {
         var now = DateTimeOffset.UtcNow;
-        var all = Executors.All(root);
+        var all = Executors.AtLeastOne(root);
+        // An executor whose status cannot be read is never removed: whether its client runs is not known.
+        var unreadable = all.Where(e => e.Error is not null).ToList();
+        foreach (var executor in unreadable)
+        {
+            output.Errors.WriteLine($"batchpool: not cleaning '{executor.Name}': {executor.Error}");
+        }
+        var exitCode = unreadable.Count > 0 ? ExitCodes.Unreadable : ExitCodes.Ok;
         var chosen = Choose(all, olderThan, now);
         if (chosen.Count == 0)
         {
-            output.Say($"Nothing to clean under '{root.Folder}': {(all.Count == 0 ? "no executors" : "every executor's client runs" + (olderThan is null ? "" : ", or was seen in the last " + StatusCommand.Age(olderThan.Value)))}.");
+            output.Say($"Nothing to clean under '{root.Folder}': every readable executor's client runs{(olderThan is null ? "" : ", or was seen in the last " + StatusCommand.Age(olderThan.Value))}.");
             if (output.Json)
             {
                 output.WriteJson(new { removed = Array.Empty<string>() });
             }
-            return ExitCodes.Ok;
+            return exitCode;
         }
         if (!output.Json || !yes)
         {
@@ -58,7 +65,7 @@ internal static class CleanCommand
         {
             output.WriteJson(new { removed });
         }
-        return ExitCodes.Ok;
+        return exitCode;
     }
 
     /// <summary>The executors to clean: readable, their client not alive, and (with an age) not seen for that long. A pure function.</summary>

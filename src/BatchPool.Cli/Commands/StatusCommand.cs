@@ -27,11 +27,7 @@ internal static class StatusCommand
                     job.Duration(now) is { } d ? Age(d) : "", job.Location ?? "", job.Error ?? ""]));
             return ExitCodes.Ok;
         }
-        var all = Executors.All(root);
-        if (all.Count == 0)
-        {
-            throw new ToolException(ExitCodes.NotFound, $"No executors under '{root.Folder}' ({root.Source}). An executor appears here once it has started, and stays after its client exits when created with cleanupBucket: false.");
-        }
+        var all = Executors.AtLeastOne(root);
         if (output.Json)
         {
             output.WriteJson(all.Select(e => new

@@ -4,8 +4,9 @@ using System.Text;
 namespace BatchPool.Tests.Watch;
 
 /// <summary>
-/// The programs the watch tests run as a user would: the <c>batchpool</c> tool and the scenario's app, from this
-/// repository's build (<c>dotnet path/to/BatchPool.Cli.dll</c>), each its own process.
+/// The <c>batchpool</c> tool as the tool's tests run it, from this repository's build
+/// (<c>dotnet path/to/BatchPool.Cli.dll</c>), its own process. The watch scenario runs it installed from the packed
+/// packages instead (BatchPool.Tests.Packages' NightlyScenarioTests).
 /// </summary>
 public static class Programs
 {
@@ -26,19 +27,6 @@ public static class Programs
 
     public static string Tool => Built("src/BatchPool.Cli", "BatchPool.Cli.dll");
 
-    public static string Nightly => Built("samples/Nightly", "Nightly.dll");
-
-    /// <summary>Where the tests keep what a person looks at afterwards (the browser's screenshots).</summary>
-    public static string Artefacts
-    {
-        get
-        {
-            var folder = Path.Combine(Repository.Value, "tests", "BatchPool.Tests", "TestResults", "watch");
-            Directory.CreateDirectory(folder);
-            return folder;
-        }
-    }
-
     private static string Built(string project, string file)
     {
         var path = Path.Combine(Repository.Value, project, "bin", Configuration, "net10.0", file);
@@ -46,16 +34,19 @@ public static class Programs
     }
 
     /// <summary>Starts <c>dotnet ASSEMBLY ARGS</c> with <paramref name="environment"/>; its output is collected.</summary>
-    public static Running Start(string assembly, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static Running Start(string assembly, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        StartProgram("dotnet", [assembly, .. arguments], environment);
+
+    /// <summary>Starts <paramref name="program"/> with <paramref name="environment"/> (a null value removes a variable); its output is collected.</summary>
+    public static Running StartProgram(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -67,14 +58,21 @@ public static class Programs
         return new Running(Process.Start(start)!);
     }
 
-    /// <summary>Runs the tool to its end; fails the test if it takes over two minutes.</summary>
-    public static (int ExitCode, string Output, string Errors) RunTool(string root, params string[] arguments)
+    /// <summary>The tool's environment: BATCHPOOL_BACKEND unset (each test names its root with --root).</summary>
+    public static IReadOnlyDictionary<string, string?> ToolEnvironment { get; } = new Dictionary<string, string?> { ["BATCHPOOL_BACKEND"] = null };
+
+    /// <summary>Runs the tool to its end; fails the test if it takes over five minutes (the doctor runs a job on a cluster).</summary>
+    public static (int ExitCode, string Output, string Errors) RunTool(string root, params string[] arguments) =>
+        RunToEnd(Start(Tool, ToolEnvironment, ["--root", root, .. arguments]));
+
+    /// <summary>Waits for a program <see cref="StartProgram"/> started to end; fails the test if it takes over five minutes.</summary>
+    public static (int ExitCode, string Output, string Errors) RunToEnd(Running started)
     {
-        using var tool = Start(Tool, new Dictionary<string, string?> { ["BATCHPOOL_BACKEND"] = null }, ["--root", root, .. arguments]);
-        tool.Process.StandardInput.Close();
-        Assert.True(tool.Process.WaitForExit(TimeSpan.FromMinutes(2)), $"batchpool {string.Join(' ', arguments)} did not end");
-        tool.Process.WaitForExit();
-        return (tool.Process.ExitCode, tool.Output, tool.Errors);
+        using var program = started;
+        program.Process.StandardInput.Close();
+        Assert.True(program.Process.WaitForExit(TimeSpan.FromMinutes(5)), $"{program.Process.StartInfo.FileName} {string.Join(' ', program.Process.StartInfo.ArgumentList)} did not end: {program.Output} {program.Errors}");
+        program.Process.WaitForExit();
+        return (program.Process.ExitCode, program.Output, program.Errors);
     }
 
     /// <summary>A program running, its output collected as it comes.</summary>

@@ -105,6 +105,66 @@ public sealed class ToolTests : IAsyncLifetime
         AssertClear(Programs.RunTool(Root, "dashboard", "--port", port), 5, $"127.0.0.1:{port}");
     }
 
+    /// <summary>Every command that reads the root, on a root that does not exist and on one that holds no executors.</summary>
+    [Fact]
+    public void A_root_that_does_not_exist_or_holds_no_executors_fails_every_command_that_reads_it()
+    {
+        string[][] commands = [["status"], ["status", "nightly"], ["logs", "nightly"], ["cancel", "nightly"], ["clean", "--yes"], ["dashboard", "--port", "0"]];
+        var missing = "local:" + Path.Combine(_backend.Root, "not-there");
+        foreach (var command in commands)
+        {
+            AssertClear(Programs.RunTool(missing, command), 3, "does not exist");
+        }
+
+        Directory.CreateDirectory(Path.Combine(_backend.Root, "batch-pool-executor"));
+        foreach (var command in commands.Where(c => c[0] != "dashboard"))
+        {
+            AssertClear(Programs.RunTool(Root, command), 3, command.Length > 1 && command[1] == "nightly" ? "No executor 'nightly'" : "No executors under");
+        }
+    }
+
+    /// <summary>A name that matches no executor, for every command that takes one: the names there are are listed.</summary>
+    [Fact]
+    public void A_name_that_matches_none_is_refused_naming_those_there_are()
+    {
+        WriteStatus("crashed", StatusDocumentTests.Sample(DateTimeOffset.UtcNow, name: "crashed", pid: int.MaxValue - 1));
+        foreach (var command in new[] { "status", "logs", "cancel" })
+        {
+            AssertClear(Programs.RunTool(Root, command, "nobody"), 3, "No executor 'nobody'");
+            Assert.Contains("there are: crashed", Programs.RunTool(Root, command, "nobody").Errors, StringComparison.Ordinal);
+        }
+        AssertClear(Programs.RunTool(Root, "cancel", "crashed", "no-such-job"), 3, "has no job 'no-such-job'");
+    }
+
+    /// <summary>A status document cut short, or of a newer schema, for every command that reads one.</summary>
+    [Fact]
+    public void A_half_written_or_newer_status_document_is_unreadable_for_every_command()
+    {
+        var whole = StatusReader.Serialize(StatusDocumentTests.Sample(DateTimeOffset.UtcNow.AddHours(-1), name: "odd", pid: int.MaxValue - 1));
+        foreach (var (content, message) in new[] { (whole[..(whole.Length / 2)], "not a whole JSON document"), ("""{"schema":99}"""u8.ToArray(), "schema 99, newer") })
+        {
+            var folder = WriteStatus("odd", content);
+            AssertClear(Programs.RunTool(Root, "status"), 4, message);
+            AssertClear(Programs.RunTool(Root, "status", "odd"), 4, message);
+            AssertClear(Programs.RunTool(Root, "logs", "odd"), 4, message);
+            AssertClear(Programs.RunTool(Root, "cancel", "odd"), 4, message);
+            // Its client is gone, but whether it is cannot be read: clean leaves it.
+            AssertClear(Programs.RunTool(Root, "clean", "--yes"), 4, "not cleaning 'odd': ");
+            Assert.True(File.Exists(Path.Combine(folder, "status.json")));
+        }
+    }
+
+    [Fact]
+    public void Help_names_the_command_batchpool()
+    {
+        var (code, output, _) = Programs.RunTool(Root, "--help");
+        Assert.Equal(0, code);
+        Assert.Matches(@"Usage:\s+batchpool \[command\] \[options\]", output);
+        Assert.DoesNotContain("BatchPool.Cli", output, StringComparison.Ordinal);
+        var status = Programs.RunTool(Root, "status", "--help");
+        Assert.Matches(@"Usage:\s+batchpool status \[<NAME>\] \[options\]", status.Output);
+    }
+
     [Fact]
     public void Every_command_has_help()
     {
@@ -125,6 +185,17 @@ public sealed class ToolTests : IAsyncLifetime
         Assert.All(checks, check => Assert.True(check.GetProperty("ok").GetBoolean()));
         Assert.Contains(checks, check => check.GetProperty("name").GetString() == "One trivial job" && check.GetProperty("detail").GetString()!.StartsWith("ran on", StringComparison.Ordinal));
     }
+
+    /// <summary>Writes <paramref name="content"/> as executor <paramref name="name"/>'s status document; returns its folder.</summary>
+    private string WriteStatus(string name, byte[] content)
+    {
+        var folder = Path.Combine(_backend.Root, "batch-pool-executor", name);
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "status.json"), content);
+        return folder;
+    }
+
+    private string WriteStatus(string name, ExecutorStatus status) => WriteStatus(name, StatusReader.Serialize(status));
 
     private static void AssertClear((int ExitCode, string Output, string Errors) run, int exitCode, string message)
     {
