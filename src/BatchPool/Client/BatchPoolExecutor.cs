@@ -33,6 +33,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     private readonly ExecutorLayout _layout;
     private readonly AssemblyShipper _shipper;
     private readonly LargeValueShipper _largeValues;
+    private readonly StoredLargeValues _resultValues;
     private readonly IBatchSession _session;
     private readonly RetryPolicy _retries;
     private readonly JobTimeouts? _timeouts;
@@ -132,6 +133,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _codec = new PayloadCodec(secret);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec, Telemetry.Stored);
         _largeValues = new LargeValueShipper(_backend.Storage, _layout, Telemetry.Stored);
+        _resultValues = new StoredLargeValues(_backend.Storage, _layout);
         _timeouts = options.JobTimeout is { } jobTimeout ? new JobTimeouts(this, jobTimeout) : null;
         _handlesSignals = options.HandleSignals && !OperatingSystem.IsWindows() && !OperatingSystem.IsBrowser();
         if (_handlesSignals)
@@ -527,8 +529,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         CallOutcome[] outcomes;
         try
         {
-            // Authenticated before anything is deserialized: a truncated or altered file is refused here.
-            outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput)).Outcomes;
+            // Authenticated before anything is deserialized: a truncated or altered file is refused here. Its large
+            // arrays are read from storage straight into the arrays, each checked against the hash the output names.
+            outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput, _resultValues)).Outcomes;
         }
         catch (InvalidPayloadException e)
         {

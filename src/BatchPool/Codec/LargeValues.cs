@@ -34,12 +34,16 @@ internal sealed class LargeValueHashes
         _values.GetOrAdd(array, static a => new Lazy<LargeValue>(() => new LargeValue(SHA256.HashData(BlobWriter.BytesOf(a)), a))).Value;
 }
 
-/// <summary>Where a decoder finds the large values a payload names: the worker's fetch-once cache over storage.</summary>
+/// <summary>
+/// Where a decoder finds the large values a payload names: the worker's fetch-once cache over storage, or (a result
+/// read by the client) storage itself, read straight into the array.
+/// </summary>
 internal interface ILargeValueSource
 {
     /// <summary>
-    /// The bytes of the value whose SHA-256 is <paramref name="sha256"/>, checked against it, and of
-    /// <paramref name="byteLength"/> bytes; throws <see cref="InvalidPayloadException"/> when they are missing or differ.
+    /// Fills <paramref name="destination"/> with the bytes of the value whose SHA-256 is <paramref name="sha256"/> and whose
+    /// size is the destination's, checked against both; throws <see cref="InvalidPayloadException"/> when they are missing
+    /// or differ (the destination's content is then undefined: the decoder drops it).
     /// </summary>
-    ReadOnlyMemory<byte> Get(ReadOnlySpan<byte> sha256, long byteLength);
+    void ReadInto(ReadOnlySpan<byte> sha256, Span<byte> destination);
 }
