@@ -270,11 +270,13 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     /// <param name="jobs">The calls of each job.</param>
     /// <param name="map">Whether this is a Map (else a Submit): names the call's span.</param>
     /// <param name="progress">Where a Map reports its own progress.</param>
-    private List<PreparedJob> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs, bool map = false, IProgress<BatchPoolProgress>? progress = null)
+    /// <param name="maxAttempts">How many times each job may run in all (see <see cref="RetryPolicy"/>); 0: the executor's.</param>
+    private List<PreparedJob> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs, bool map = false, IProgress<BatchPoolProgress>? progress = null, int maxAttempts = 0)
     {
         ArgumentNullException.ThrowIfNull(function);
         ThrowIfShutDown();
-        var pending = jobs.Select(calls => new PendingJob(this, CallNames.ForCall(function, Interlocked.Increment(ref _lastCall)), calls.Length)).ToList();
+        var attempts = maxAttempts > 0 ? maxAttempts : _retries.MaxAttempts;
+        var pending = jobs.Select(calls => new PendingJob(this, CallNames.ForCall(function, Interlocked.Increment(ref _lastCall)), calls.Length) { MaxAttempts = attempts }).ToList();
         var operation = Telemetry.StartOperation(map, jobs, progress);
         Telemetry.Watch(pending, operation);
         var payloads = new EncodedPayload[jobs.Count];
@@ -486,7 +488,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             var cause = kind == JobEndKind.TimedOut && pending.TimedOutHere
                 ? $"ran past its timeout of {_timeouts!.Limit} and was stopped"
                 : problem;
-            retrying = _retries.ShouldRetry(kind, pending.Attempt) && pending.Request is not null;
+            retrying = RetryPolicy.ShouldRetry(kind, pending.Attempt, pending.MaxAttempts) && pending.Request is not null;
             pending.RecordAttempt(job, outcome, DescribeAttempt(cause, outcome), retrying);
             if (retrying)
             {

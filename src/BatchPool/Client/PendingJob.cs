@@ -21,6 +21,9 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 
     public int CallCount { get; } = callCount;
 
+    /// <summary>How many times the job may run in all: its Submit's or Map's own, else its executor's.</summary>
+    public int MaxAttempts { get; init; } = 1;
+
     /// <summary>Completes with every call's outcome, faults with <see cref="BatchJobFailedException"/> (or a submission
     /// error), or is cancelled.</summary>
     public Task<CallOutcome[]> Outcomes => _outcomes.Task;
