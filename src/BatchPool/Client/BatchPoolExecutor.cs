@@ -142,6 +142,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
 
         _status = new StatusWriter(this, _backend, _layout);
+        Telemetry.Status = _status;
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.
         _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));
@@ -347,12 +348,8 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             }
         }
         // Outside the lock (a span per job is made here when something listens); a job cancelled meanwhile counts as
-        // queued and ended (ExecutorTelemetry.Ended).
-        foreach (var (job, _) in prepared)
-        {
-            Telemetry.Queued(job);
-        }
-        _status.Track(prepared.Select(p => p.Job));
+        // queued and ended (ExecutorTelemetry.Ended). The telemetry feeds the status document too.
+        Telemetry.Queued(prepared.ConvertAll(p => p.Job));
         try
         {
             var manifest = await _shipper.ShipAsync(prepared.SelectMany(p => p.Payload.UserAssemblies).Distinct(), cancellationToken).ConfigureAwait(false);
