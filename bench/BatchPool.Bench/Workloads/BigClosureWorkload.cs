@@ -93,7 +93,7 @@ internal static class BigClosureWorkload
     /// <summary>Large values as storage holds them, each checked against its hash when read, as a worker does.</summary>
     private sealed class StoredBytes(Dictionary<string, byte[]> values) : ILargeValueSource
     {
-        public void ReadInto(ReadOnlySpan<byte> sha256, Span<byte> destination)
+        public void ReadInto(ReadOnlySpan<byte> sha256, string path, Span<byte> destination)
         {
             var bytes = values[Convert.ToHexStringLower(sha256)];
             if (bytes.LongLength != destination.Length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(sha256))

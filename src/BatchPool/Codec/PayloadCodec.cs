@@ -44,7 +44,7 @@ internal sealed class PayloadCodec
     public EncodedPayload Encode(object graph, PayloadKind kind, LargeValueHashes? largeValues = null)
     {
         var inspection = _inspector.Inspect(graph);
-        var blobs = new BlobWriter(largeValues);
+        var blobs = new BlobWriter(largeValues) { LargePaths = inspection.LargeArrayPaths };
         using var body = new PooledBufferStream();
         if (inspection.ObjectCount > LargeGraphObjects)
         {

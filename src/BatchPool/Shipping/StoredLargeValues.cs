@@ -20,17 +20,19 @@ internal sealed class StoredLargeValues(IBatchStorage storage, ExecutorLayout la
     /// <summary>How much is read (and hashed) at a time when reading straight into the array.</summary>
     private const int PieceBytes = 1 << 20;
 
-    public void ReadInto(ReadOnlySpan<byte> sha256, Span<byte> destination)
+    public void ReadInto(ReadOnlySpan<byte> sha256, string path, Span<byte> destination)
     {
-        var hex = Sha256Hex.Format(sha256);
+        // Errors name the value by its path in the graph when the payload gives one, and by its key.
+        var hex = path.Length > 0 ? $"{path} ({Sha256Hex.Format(sha256)})" : Sha256Hex.Format(sha256);
+        var name = Sha256Hex.Format(sha256);
         if (cache is null || destination.Length > cache.Capacity)
         {
-            ReadStraight(hex, sha256, destination);
+            ReadStraight(hex, name, sha256, destination);
             return;
         }
         var expected = sha256.ToArray();
         var length = destination.Length;
-        var bytes = cache.GetOrFetch(hex, () => Fetch(hex, expected, length));
+        var bytes = cache.GetOrFetch(name, () => Fetch(hex, name, expected, length));
         if (bytes.Length != destination.Length)
         {
             throw new InvalidPayloadException(PayloadRejection.Corrupt, $"the payload names large value {hex} as {destination.Length} bytes, it has {bytes.Length}");
@@ -38,21 +40,21 @@ internal sealed class StoredLargeValues(IBatchStorage storage, ExecutorLayout la
         bytes.CopyTo(destination);
     }
 
-    private byte[] Fetch(string hex, byte[] sha256, long byteLength)
+    private byte[] Fetch(string hex, string name, byte[] sha256, long byteLength)
     {
-        var key = layout.LargeValueOf(hex);
+        var key = layout.LargeValueOf(name);
         var bytes = Await(storage.ReadAsync(key), hex, key, byteLength) ?? throw Missing(hex, key, byteLength);
         // The payload's MAC covers the hash, so bytes that hash to it are the ones the client stored.
         if (bytes.Length != byteLength || !SHA256.HashData(bytes).AsSpan().SequenceEqual(sha256))
         {
-            throw Refused(key, bytes.Length, byteLength);
+            throw Refused(hex, key, bytes.Length, byteLength);
         }
         return bytes;
     }
 
-    private void ReadStraight(string hex, ReadOnlySpan<byte> sha256, Span<byte> destination)
+    private void ReadStraight(string hex, string name, ReadOnlySpan<byte> sha256, Span<byte> destination)
     {
-        var key = layout.LargeValueOf(hex);
+        var key = layout.LargeValueOf(name);
         using var stream = Await(storage.OpenReadAsync(key), hex, key, destination.Length) ?? throw Missing(hex, key, destination.Length);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long read = 0;
@@ -81,7 +83,7 @@ internal sealed class StoredLargeValues(IBatchStorage storage, ExecutorLayout la
         hash.GetHashAndReset(actual);
         if (longer || read != destination.Length || !actual.SequenceEqual(sha256))
         {
-            throw Refused(key, longer ? null : read, destination.Length);
+            throw Refused(hex, key, longer ? null : read, destination.Length);
         }
     }
 
@@ -107,7 +109,7 @@ internal sealed class StoredLargeValues(IBatchStorage storage, ExecutorLayout la
     private InvalidPayloadException Unreadable(string hex, string key, long byteLength, Exception e) =>
         new(PayloadRejection.Corrupt, $"large value {hex} ({byteLength} bytes) could not be read from {storage.Locator}{key}: {e.Message}", e);
 
-    private InvalidPayloadException Refused(string key, long? actualLength, long byteLength) =>
+    private InvalidPayloadException Refused(string hex, string key, long? actualLength, long byteLength) =>
         new(PayloadRejection.AuthenticationFailed,
-            $"large value {storage.Locator}{key} ({(actualLength is { } length ? $"{length} bytes" : $"more than {byteLength} bytes")}) does not match the hash and size ({byteLength} bytes) its payload names: refused");
+            $"large value {hex} at {storage.Locator}{key} ({(actualLength is { } length ? $"{length} bytes" : $"more than {byteLength} bytes")}) does not match the hash and size ({byteLength} bytes) its payload names: refused");
 }

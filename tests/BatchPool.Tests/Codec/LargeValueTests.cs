@@ -29,7 +29,7 @@ public sealed class LargeValueTests : IDisposable
     {
         public int Reads { get; private set; }
 
-        public void ReadInto(ReadOnlySpan<byte> sha256, Span<byte> destination)
+        public void ReadInto(ReadOnlySpan<byte> sha256, string path, Span<byte> destination)
         {
             Reads++;
             Assert.Equal(SHA256.HashData(bytes), sha256.ToArray());
@@ -96,7 +96,7 @@ public sealed class LargeValueTests : IDisposable
     private static byte[] Read(StoredLargeValues values, byte[] sha256, int length)
     {
         var bytes = new byte[length];
-        values.ReadInto(sha256, bytes);
+        values.ReadInto(sha256, "closure.Target.numbers", bytes);
         return bytes;
     }
 

@@ -32,6 +32,7 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
         {
             stream.WriteByte(StoredApart);
             stream.Write(large.AddLarge(array));
+            WireFormat.WriteString(stream, large.PathOf(array));
             return;
         }
         if (writer.Blobs is { } blobs && BlobWriter.ByteLength(array) >= BlobWriter.Threshold)
@@ -93,14 +94,17 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
     {
         Span<byte> sha256 = stackalloc byte[32];
         WireFormat.ReadExactly(reader.Stream, sha256);
+        var path = WireFormat.ReadString(reader.Stream) ?? "";
         var source = reader.Blobs.LargeValueSource;
         if (byteLength > int.MaxValue)
         {
-            throw new PayloadFormatException($"large value of {byteLength} bytes exceeds the 2 GB a large value may hold");
+            throw new PayloadFormatException($"large value {path} of {byteLength} bytes exceeds the 2 GB a large value may hold");
         }
+        // Refused before it is allocated: a value this process cannot hold is a clear error, not an out-of-memory crash.
+        LargeValueRoom.Check(path, byteLength);
         var array = _allocate(length, false);
         reader.Track(array);
-        source.ReadInto(sha256, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), (int)byteLength));
+        source.ReadInto(sha256, path, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), (int)byteLength));
         return array;
     }
 }
