@@ -100,6 +100,25 @@ public sealed class S3Storage : IBatchStorage, IProbedStorage, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>The object's download as it arrives; an error while reading names the bucket and key.</remarks>
+    public async ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = FullKey(key) }, cancellationToken).ConfigureAwait(false);
+            return new BlobReadStream(response.ResponseStream, response, e => Fail("read", key, e));
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
+        {
+            return null;
+        }
+        catch (Exception e) when (IsFailure(e, cancellationToken))
+        {
+            throw Fail("read", key, e);
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
     {
         try

@@ -20,6 +20,23 @@ public sealed class ConsoleAppTests(PackagedApps apps)
         Assert.DoesNotContain("submit:", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("local:s3://batchpool/packaged-app", "BatchPool.Storage.S3")]
+    [InlineData("local:hail-az://devstoreaccount1/batchpool/packaged-app", "BatchPool.Storage.Azure")]
+    [InlineData("local:https://devstoreaccount1.blob.core.windows.net/batchpool/packaged-app", "BatchPool.Storage.Azure")]
+    public async Task Without_a_storage_package_a_bucket_address_fails_naming_the_package(string backend, string package)
+    {
+        // As for a backend package: the address is understood, and the error says which package holds its store, before
+        // any job (or any request to a server: none needs to run).
+        var run = await PackagedApps.Run(await apps.LocalOnly, backend);
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains("BATCHPOOL_BACKEND", run.Output, StringComparison.Ordinal);
+        Assert.Contains(backend["local:".Length..], run.Output, StringComparison.Ordinal);
+        Assert.Contains($"`dotnet add package {package}`", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("backend:", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("submit:", run.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task With_BatchPool_Docker_BATCHPOOL_BACKEND_docker_runs_the_jobs_in_containers()
     {

@@ -93,12 +93,14 @@ internal static class BigClosureWorkload
     /// <summary>Large values as storage holds them, each checked against its hash when read, as a worker does.</summary>
     private sealed class StoredBytes(Dictionary<string, byte[]> values) : ILargeValueSource
     {
-        public ReadOnlyMemory<byte> Get(ReadOnlySpan<byte> sha256, long byteLength)
+        public void ReadInto(ReadOnlySpan<byte> sha256, string path, Span<byte> destination)
         {
             var bytes = values[Convert.ToHexStringLower(sha256)];
-            return bytes.LongLength == byteLength && SHA256.HashData(bytes).AsSpan().SequenceEqual(sha256)
-                ? bytes
-                : throw new InvalidOperationException("The stored value does not match its hash.");
+            if (bytes.LongLength != destination.Length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(sha256))
+            {
+                throw new InvalidOperationException("The stored value does not match its hash.");
+            }
+            bytes.CopyTo(destination);
         }
     }
 

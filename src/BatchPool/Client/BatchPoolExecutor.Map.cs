@@ -18,11 +18,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each item; submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -31,12 +32,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, TResult> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each item (the worker awaits each call to completion) and yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -46,12 +48,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, Task<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, Task<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -60,13 +63,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, Task<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, Task<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each item (the worker awaits each call to completion) and yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -76,11 +80,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, ValueTask<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, TResult>(Func<T1, ValueTask<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -89,12 +94,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, ValueTask<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, TResult>(Func<T1, ValueTask<TResult>> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each item (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -103,12 +109,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<object?> Map<T1>(Func<T1, Task> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<object?>(fn, Zip(items), timeout, chunksize, progress);
+    public IEnumerable<object?> Map<T1>(Func<T1, Task> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<object?>(fn, Zip(items), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -116,13 +123,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public IAsyncEnumerable<object?> MapAsync<T1>(Func<T1, Task> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<object?>(fn, Zip(items), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<object?> MapAsync<T1>(Func<T1, Task> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each item (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -131,11 +139,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IEnumerable<object?> Map<T1>(Func<T1, ValueTask> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<object?>(fn, Zip(items), timeout, chunksize, progress);
+    public IEnumerable<object?> Map<T1>(Func<T1, ValueTask> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<object?>(fn, Zip(items), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each item (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The items' type.</typeparam>
@@ -143,12 +152,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items">The items; each is one call.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public IAsyncEnumerable<object?> MapAsync<T1>(Func<T1, ValueTask> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<object?>(fn, Zip(items), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<object?> MapAsync<T1>(Func<T1, ValueTask> fn, IEnumerable<T1> items, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls a function on workers for each pair of items, zipped, and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -160,12 +170,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each pair of items, zipped; submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -176,13 +187,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion) and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -194,13 +206,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -211,14 +224,15 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion) and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -230,12 +244,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -246,13 +261,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -263,13 +279,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize, progress);
+    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -279,14 +296,15 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IAsyncEnumerable<object?> MapAsync<T1, T2>(Func<T1, T2, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<object?>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<object?> MapAsync<T1, T2>(Func<T1, T2, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items1, items2), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -297,12 +315,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize, progress);
+    public IEnumerable<object?> Map<T1, T2>(Func<T1, T2, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<object?>(fn, Zip(items1, items2), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each pair of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -312,13 +331,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items2">The second arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IAsyncEnumerable<object?> MapAsync<T1, T2>(Func<T1, T2, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<object?>(fn, Zip(items1, items2), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<object?> MapAsync<T1, T2>(Func<T1, T2, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items1, items2), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls a function on workers for each triple of items, zipped, and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -332,12 +352,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls a function on workers for each triple of items, zipped; submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -350,13 +371,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion) and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -370,13 +392,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -389,14 +412,15 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion) and yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -410,12 +434,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before this returns.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
+    public IEnumerable<TResult> Map<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields the results in order.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -428,13 +453,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>The results, in the order of the items; the jobs are all submitted before the first result is awaited.</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<TResult> MapAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<TResult>(fn, Zip(items1, items2, items3), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -447,13 +473,14 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
+    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -465,14 +492,15 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
     [OverloadResolutionPriority(1)]
-    public IAsyncEnumerable<object?> MapAsync<T1, T2, T3>(Func<T1, T2, T3, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<object?> MapAsync<T1, T2, T3>(Func<T1, T2, T3, Task> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, maxAttempts, cancellationToken);
 
     /// <summary>Calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion) and yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -485,12 +513,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
     /// <param name="progress">Where this map reports its jobs' progress (at most about every 100 ms, and once when its last job ended), e.g. <c>new ConsoleProgressBar()</c>.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null) =>
-        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, progress);
+    public IEnumerable<object?> Map<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, IProgress<BatchPoolProgress>? progress = null, int? maxAttempts = null) =>
+        MapCore<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, progress, maxAttempts);
 
     /// <summary>Asynchronous <c>Map</c>: calls an asynchronous function on workers for each triple of items, zipped (the worker awaits each call to completion); submits every chunk at once (in the background), then yields null for each call, in order, once it has completed.</summary>
     /// <typeparam name="T1">The first items' type.</typeparam>
@@ -502,29 +531,41 @@ public sealed partial class BatchPoolExecutor
     /// <param name="items3">The third arguments; as many as the first.</param>
     /// <param name="timeout">How long to wait for each result (not for the whole map); a timeout cancels the map's jobs and is thrown.</param>
     /// <param name="chunksize">How many calls each job runs; the calls are split into <c>ceil(n / chunksize)</c> balanced jobs.</param>
+    /// <param name="maxAttempts">How many times each of this map's jobs may run in all when its attempts are lost to the infrastructure (a killed worker, a lost node); at least 1; null: the executor's <see cref="BatchPoolExecutorOptions.MaxAttempts"/>.</param>
     /// <param name="cancellationToken">Stops the enumeration, which then throws <see cref="OperationCanceledException"/>: a wait, as every token of this API. Since no one can read them any more, the map's jobs that have not delivered are then cancelled, as when the enumeration is left early.</param>
     /// <returns>Null for each call, in the order of the items, once it has completed (an error is thrown there).</returns>
     /// <exception cref="UnserializableValueException">The function, a capture or an item cannot be shipped (thrown by this call).</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException">The sequences differ in length.</exception>
-    public IAsyncEnumerable<object?> MapAsync<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, CancellationToken cancellationToken = default) =>
-        MapCoreAsync<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, cancellationToken);
+    public IAsyncEnumerable<object?> MapAsync<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, IEnumerable<T1> items1, IEnumerable<T2> items2, IEnumerable<T3> items3, TimeSpan? timeout = null, int chunksize = 1, int? maxAttempts = null, CancellationToken cancellationToken = default) =>
+        MapCoreAsync<object?>(fn, Zip(items1, items2, items3), timeout, chunksize, maxAttempts, cancellationToken);
 
-    private IEnumerable<TResult> MapCore<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, IProgress<BatchPoolProgress>? progress)
+    private IEnumerable<TResult> MapCore<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, IProgress<BatchPoolProgress>? progress, int? maxAttempts)
     {
         CheckReturn(fn, typeof(TResult));
-        var prepared = Prepare(fn, Chunking.Split(calls, chunksize), map: true, progress);
+        var attempts = AttemptsOf(maxAttempts, nameof(maxAttempts));
+        var prepared = Prepare(fn, Chunking.Split(calls, chunksize), map: true, progress, attempts);
         SubmitAsync(prepared, CancellationToken.None).GetAwaiter().GetResult();
         return Results<TResult>(prepared.ConvertAll<PendingJob?>(p => p.Job), timeout);
     }
 
-    private IAsyncEnumerable<TResult> MapCoreAsync<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, CancellationToken cancellationToken)
+    private IAsyncEnumerable<TResult> MapCoreAsync<TResult>(Delegate fn, List<object?[]> calls, TimeSpan? timeout, int chunksize, int? maxAttempts, CancellationToken cancellationToken)
     {
         CheckReturn(fn, typeof(TResult));
-        var prepared = Prepare(fn, Chunking.Split(calls, chunksize), map: true);
+        var attempts = AttemptsOf(maxAttempts, nameof(maxAttempts));
+        var prepared = Prepare(fn, Chunking.Split(calls, chunksize), map: true, maxAttempts: attempts);
         var submission = SubmitAsync(prepared, cancellationToken);
         return ResultsAsync<TResult>(submission, prepared.ConvertAll<PendingJob?>(p => p.Job), timeout, cancellationToken);
     }
+
+    /// <summary>A Map's own <c>maxAttempts</c>, checked (0: the executor's).</summary>
+    private static int AttemptsOf(int? maxAttempts, string parameter) => maxAttempts switch
+    {
+        null => 0,
+        >= 1 => maxAttempts.Value,
+        _ => throw new BatchPoolSettingException(parameter, maxAttempts.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "at least 1 (1: a job lost to the infrastructure is not run again; null: the executor's MaxAttempts)."),
+    };
 
     private static IEnumerable<TResult> Results<TResult>(List<PendingJob?> jobs, TimeSpan? timeout)
     {

@@ -15,12 +15,13 @@ public sealed partial class BatchPoolExecutor
     /// <summary>Calls a function on a worker with the given arguments and returns a future of its value.</summary>
     /// <typeparam name="TResult">The function's result type.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public BatchPoolFuture<TResult> Submit<TResult>(Func<TResult> fn)
+    public BatchPoolFuture<TResult> Submit<TResult>(Func<TResult> fn, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [], typeof(TResult));
+        var job = SubmitCore(fn, [], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -28,24 +29,26 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="TResult">The function's result type.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<TResult> fn, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<TResult> fn, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
     /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
     /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture<TResult> Submit<TResult>(Func<Task<TResult>> fn)
+    public BatchPoolFuture<TResult> Submit<TResult>(Func<Task<TResult>> fn, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [], typeof(TResult));
+        var job = SubmitCore(fn, [], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -53,23 +56,25 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<Task<TResult>> fn, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<Task<TResult>> fn, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
     /// <summary>Calls an asynchronous function on a worker, which awaits it to completion, and returns a future of its value.</summary>
     /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture<TResult> Submit<TResult>(Func<ValueTask<TResult>> fn)
+    public BatchPoolFuture<TResult> Submit<TResult>(Func<ValueTask<TResult>> fn, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [], typeof(TResult));
+        var job = SubmitCore(fn, [], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -77,76 +82,83 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<ValueTask<TResult>> fn, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<TResult>(Func<ValueTask<TResult>> fn, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
     /// <summary>Calls an action on a worker with the given arguments and returns a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit(Action fn)
+    public BatchPoolFuture Submit(Action fn, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [], null);
+        var job = SubmitCore(fn, [], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
     /// <summary>Calls an action on a worker with the given arguments; completes, once the job is submitted, with a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync(Action fn, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync(Action fn, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
     /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture Submit(Func<Task> fn)
+    public BatchPoolFuture Submit(Func<Task> fn, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [], null);
+        var job = SubmitCore(fn, [], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
     /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture> SubmitAsync(Func<Task> fn, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync(Func<Task> fn, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
     /// <summary>Calls an asynchronous action on a worker, which awaits it to completion, and returns a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit(Func<ValueTask> fn)
+    public BatchPoolFuture Submit(Func<ValueTask> fn, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [], null);
+        var job = SubmitCore(fn, [], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
     /// <summary>Calls an asynchronous action on a worker, which awaits it to completion; completes, once the job is submitted, with a future of its completion.</summary>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync(Func<ValueTask> fn, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync(Func<ValueTask> fn, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -155,12 +167,13 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="TResult">The function's result type.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, TResult> fn, T1 arg1)
+    public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, TResult> fn, T1 arg1, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1], typeof(TResult));
+        var job = SubmitCore(fn, [arg1], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -170,12 +183,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, TResult> fn, T1 arg1, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, TResult> fn, T1 arg1, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -184,12 +198,13 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, Task<TResult>> fn, T1 arg1)
+    public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, Task<TResult>> fn, T1 arg1, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1], typeof(TResult));
+        var job = SubmitCore(fn, [arg1], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -199,12 +214,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, Task<TResult>> fn, T1 arg1, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, Task<TResult>> fn, T1 arg1, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -213,11 +229,12 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="TResult">The type of the value the function's task completes with.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, ValueTask<TResult>> fn, T1 arg1)
+    public BatchPoolFuture<TResult> Submit<T1, TResult>(Func<T1, ValueTask<TResult>> fn, T1 arg1, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1], typeof(TResult));
+        var job = SubmitCore(fn, [arg1], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -227,11 +244,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, ValueTask<TResult>> fn, T1 arg1, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, TResult>(Func<T1, ValueTask<TResult>> fn, T1 arg1, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -239,11 +257,12 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit<T1>(Action<T1> fn, T1 arg1)
+    public BatchPoolFuture Submit<T1>(Action<T1> fn, T1 arg1, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1], null);
+        var job = SubmitCore(fn, [arg1], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -252,11 +271,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync<T1>(Action<T1> fn, T1 arg1, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1>(Action<T1> fn, T1 arg1, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -264,12 +284,13 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture Submit<T1>(Func<T1, Task> fn, T1 arg1)
+    public BatchPoolFuture Submit<T1>(Func<T1, Task> fn, T1 arg1, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1], null);
+        var job = SubmitCore(fn, [arg1], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -278,12 +299,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture> SubmitAsync<T1>(Func<T1, Task> fn, T1 arg1, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1>(Func<T1, Task> fn, T1 arg1, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -291,11 +313,12 @@ public sealed partial class BatchPoolExecutor
     /// <typeparam name="T1">The type of the first argument.</typeparam>
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit<T1>(Func<T1, ValueTask> fn, T1 arg1)
+    public BatchPoolFuture Submit<T1>(Func<T1, ValueTask> fn, T1 arg1, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1], null);
+        var job = SubmitCore(fn, [arg1], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -304,11 +327,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync<T1>(Func<T1, ValueTask> fn, T1 arg1, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1>(Func<T1, ValueTask> fn, T1 arg1, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -319,12 +343,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2)
+    public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -336,12 +361,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -352,12 +378,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, T1 arg1, T2 arg2)
+    public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, T1 arg1, T2 arg2, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -369,12 +396,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, Task<TResult>> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -385,11 +413,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, T1 arg1, T2 arg2)
+    public BatchPoolFuture<TResult> Submit<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, T1 arg1, T2 arg2, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -401,11 +430,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -415,11 +445,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2)
+    public BatchPoolFuture Submit<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2], null);
+        var job = SubmitCore(fn, [arg1, arg2], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -430,11 +461,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -444,12 +476,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture Submit<T1, T2>(Func<T1, T2, Task> fn, T1 arg1, T2 arg2)
+    public BatchPoolFuture Submit<T1, T2>(Func<T1, T2, Task> fn, T1 arg1, T2 arg2, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2], null);
+        var job = SubmitCore(fn, [arg1, arg2], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -460,12 +493,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Func<T1, T2, Task> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Func<T1, T2, Task> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -475,11 +509,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="fn">The function; it travels with everything it captures.</param>
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit<T1, T2>(Func<T1, T2, ValueTask> fn, T1 arg1, T2 arg2)
+    public BatchPoolFuture Submit<T1, T2>(Func<T1, T2, ValueTask> fn, T1 arg1, T2 arg2, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2], null);
+        var job = SubmitCore(fn, [arg1, arg2], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -490,11 +525,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Func<T1, T2, ValueTask> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2>(Func<T1, T2, ValueTask> fn, T1 arg1, T2 arg2, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -507,12 +543,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3)
+    public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -526,12 +563,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -544,12 +582,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3)
+    public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -563,12 +602,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -581,11 +621,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3)
+    public BatchPoolFuture<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2, arg3], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -599,11 +640,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -615,11 +657,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3)
+    public BatchPoolFuture Submit<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3], null);
+        var job = SubmitCore(fn, [arg1, arg2, arg3], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -632,11 +675,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -648,12 +692,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture Submit<T1, T2, T3>(Func<T1, T2, T3, Task> fn, T1 arg1, T2 arg2, T3 arg3)
+    public BatchPoolFuture Submit<T1, T2, T3>(Func<T1, T2, T3, Task> fn, T1 arg1, T2 arg2, T3 arg3, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3], null);
+        var job = SubmitCore(fn, [arg1, arg2, arg3], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -666,12 +711,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Func<T1, T2, T3, Task> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Func<T1, T2, T3, Task> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -683,11 +729,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg1">The first argument.</param>
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3)
+    public BatchPoolFuture Submit<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3], null);
+        var job = SubmitCore(fn, [arg1, arg2, arg3], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -700,11 +747,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3>(Func<T1, T2, T3, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -719,12 +767,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
+    public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -740,12 +789,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     /// <exception cref="ArgumentException"><typeparamref name="TResult"/> was given as a task type: the worker awaits the task, and the future holds its value.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -760,12 +810,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
+    public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -781,12 +832,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -801,11 +853,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
+    public BatchPoolFuture<TResult> Submit<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult));
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], typeof(TResult), options);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -821,11 +874,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture<TResult>> SubmitAsync<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], typeof(TResult), options, cancellationToken).ConfigureAwait(false);
         return new BatchPoolFuture<TResult>(job, 0);
     }
 
@@ -839,11 +893,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit<T1, T2, T3, T4>(Action<T1, T2, T3, T4> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
+    public BatchPoolFuture Submit<T1, T2, T3, T4>(Action<T1, T2, T3, T4> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null);
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -858,11 +913,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Action<T1, T2, T3, T4> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Action<T1, T2, T3, T4> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -876,12 +932,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public BatchPoolFuture Submit<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Task> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
+    public BatchPoolFuture Submit<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Task> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null);
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -896,12 +953,13 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
     [OverloadResolutionPriority(1)]
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Task> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Func<T1, T2, T3, T4, Task> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -915,11 +973,12 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg2">The second argument.</param>
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public BatchPoolFuture Submit<T1, T2, T3, T4>(Func<T1, T2, T3, T4, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4)
+    public BatchPoolFuture Submit<T1, T2, T3, T4>(Func<T1, T2, T3, T4, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, SubmitOptions? options = null)
     {
-        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null);
+        var job = SubmitCore(fn, [arg1, arg2, arg3, arg4], null, options);
         return BatchPoolFuture.ForCall(job);
     }
 
@@ -934,27 +993,28 @@ public sealed partial class BatchPoolExecutor
     /// <param name="arg3">The third argument.</param>
     /// <param name="arg4">The fourth argument.</param>
     /// <param name="cancellationToken">Cancels the submission while it is in progress (it then throws <see cref="OperationCanceledException"/>); it does not cancel the job once submitted: the future's <c>Cancel()</c> does.</param>
+    /// <param name="options">This call's own settings (its job's <see cref="SubmitOptions.MaxAttempts"/>); null: the executor's.</param>
     /// <exception cref="UnserializableValueException">The function, a capture or an argument cannot be shipped.</exception>
     /// <exception cref="ExecutorShutDownException">The executor was shut down.</exception>
-    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Func<T1, T2, T3, T4, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default)
+    public async Task<BatchPoolFuture> SubmitAsync<T1, T2, T3, T4>(Func<T1, T2, T3, T4, ValueTask> fn, T1 arg1, T2 arg2, T3 arg3, T4 arg4, CancellationToken cancellationToken = default, SubmitOptions? options = null)
     {
-        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, cancellationToken).ConfigureAwait(false);
+        var job = await SubmitCoreAsync(fn, [arg1, arg2, arg3, arg4], null, options, cancellationToken).ConfigureAwait(false);
         return BatchPoolFuture.ForCall(job);
     }
 
-    private PendingJob SubmitCore(Delegate function, object?[] arguments, Type? futureType)
+    private PendingJob SubmitCore(Delegate function, object?[] arguments, Type? futureType, SubmitOptions? options)
     {
         CheckReturn(function, futureType);
-        var prepared = Prepare(function, [[arguments]]);
+        var prepared = Prepare(function, [[arguments]], maxAttempts: options?.MaxAttempts ?? _retries.MaxAttempts);
         SubmitAsync(prepared, CancellationToken.None).GetAwaiter().GetResult();
         return prepared[0].Job;
     }
 
-    private async Task<PendingJob> SubmitCoreAsync(Delegate function, object?[] arguments, Type? futureType, CancellationToken cancellationToken)
+    private async Task<PendingJob> SubmitCoreAsync(Delegate function, object?[] arguments, Type? futureType, SubmitOptions? options, CancellationToken cancellationToken)
     {
         CheckReturn(function, futureType);
         cancellationToken.ThrowIfCancellationRequested();
-        var prepared = Prepare(function, [[arguments]]);
+        var prepared = Prepare(function, [[arguments]], maxAttempts: options?.MaxAttempts ?? _retries.MaxAttempts);
         await SubmitAsync(prepared, cancellationToken).ConfigureAwait(false);
         return prepared[0].Job;
     }

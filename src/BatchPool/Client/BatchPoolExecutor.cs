@@ -33,6 +33,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     private readonly ExecutorLayout _layout;
     private readonly AssemblyShipper _shipper;
     private readonly LargeValueShipper _largeValues;
+    private readonly StoredLargeValues _resultValues;
     private readonly IBatchSession _session;
     private readonly RetryPolicy _retries;
     private readonly JobTimeouts? _timeouts;
@@ -132,6 +133,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         _codec = new PayloadCodec(secret);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec, Telemetry.Stored);
         _largeValues = new LargeValueShipper(_backend.Storage, _layout, Telemetry.Stored);
+        _resultValues = new StoredLargeValues(_backend.Storage, _layout);
         _timeouts = options.JobTimeout is { } jobTimeout ? new JobTimeouts(this, jobTimeout) : null;
         _handlesSignals = options.HandleSignals && !OperatingSystem.IsWindows() && !OperatingSystem.IsBrowser();
         if (_handlesSignals)
@@ -140,6 +142,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         }
 
         _status = new StatusWriter(this, _backend, _layout);
+        Telemetry.Status = _status;
 
         // The first result must not wait for the codec's first-use compilation: do it while the workers start.
         _ = Task.Run(() => _codec.Decode(_codec.Encode(new JobOutput([new CallOutcome(0, null)]), PayloadKind.JobOutput).Bytes, PayloadKind.JobOutput));
@@ -268,11 +271,13 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
     /// <param name="jobs">The calls of each job.</param>
     /// <param name="map">Whether this is a Map (else a Submit): names the call's span.</param>
     /// <param name="progress">Where a Map reports its own progress.</param>
-    private List<PreparedJob> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs, bool map = false, IProgress<BatchPoolProgress>? progress = null)
+    /// <param name="maxAttempts">How many times each job may run in all (see <see cref="RetryPolicy"/>); 0: the executor's.</param>
+    private List<PreparedJob> Prepare(Delegate function, IReadOnlyList<object?[][]> jobs, bool map = false, IProgress<BatchPoolProgress>? progress = null, int maxAttempts = 0)
     {
         ArgumentNullException.ThrowIfNull(function);
         ThrowIfShutDown();
-        var pending = jobs.Select(calls => new PendingJob(this, CallNames.ForCall(function, Interlocked.Increment(ref _lastCall)), calls.Length)).ToList();
+        var attempts = maxAttempts > 0 ? maxAttempts : _retries.MaxAttempts;
+        var pending = jobs.Select(calls => new PendingJob(this, CallNames.ForCall(function, Interlocked.Increment(ref _lastCall)), calls.Length) { MaxAttempts = attempts }).ToList();
         var operation = Telemetry.StartOperation(map, jobs, progress);
         Telemetry.Watch(pending, operation);
         var payloads = new EncodedPayload[jobs.Count];
@@ -343,12 +348,8 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             }
         }
         // Outside the lock (a span per job is made here when something listens); a job cancelled meanwhile counts as
-        // queued and ended (ExecutorTelemetry.Ended).
-        foreach (var (job, _) in prepared)
-        {
-            Telemetry.Queued(job);
-        }
-        _status.Track(prepared.Select(p => p.Job));
+        // queued and ended (ExecutorTelemetry.Ended). The telemetry feeds the status document too.
+        Telemetry.Queued(prepared.ConvertAll(p => p.Job));
         try
         {
             var manifest = await _shipper.ShipAsync(prepared.SelectMany(p => p.Payload.UserAssemblies).Distinct(), cancellationToken).ConfigureAwait(false);
@@ -484,7 +485,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             var cause = kind == JobEndKind.TimedOut && pending.TimedOutHere
                 ? $"ran past its timeout of {_timeouts!.Limit} and was stopped"
                 : problem;
-            retrying = _retries.ShouldRetry(kind, pending.Attempt) && pending.Request is not null;
+            retrying = RetryPolicy.ShouldRetry(kind, pending.Attempt, pending.MaxAttempts) && pending.Request is not null;
             pending.RecordAttempt(job, outcome, DescribeAttempt(cause, outcome), retrying);
             if (retrying)
             {
@@ -527,8 +528,9 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         CallOutcome[] outcomes;
         try
         {
-            // Authenticated before anything is deserialized: a truncated or altered file is refused here.
-            outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput)).Outcomes;
+            // Authenticated before anything is deserialized: a truncated or altered file is refused here. Its large
+            // arrays are read from storage straight into the arrays, each checked against the hash the output names.
+            outcomes = ((JobOutput)_codec.Decode(output.Value, PayloadKind.JobOutput, _resultValues)).Outcomes;
         }
         catch (InvalidPayloadException e)
         {

@@ -21,6 +21,9 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
 
     public int CallCount { get; } = callCount;
 
+    /// <summary>How many times the job may run in all: its Submit's or Map's own, else its executor's.</summary>
+    public int MaxAttempts { get; init; } = 1;
+
     /// <summary>Completes with every call's outcome, faults with <see cref="BatchJobFailedException"/> (or a submission
     /// error), or is cancelled.</summary>
     public Task<CallOutcome[]> Outcomes => _outcomes.Task;
@@ -32,7 +35,7 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     /// <summary>What the executor's telemetry keeps of this job; null when nothing listened as it was submitted.</summary>
     public JobLife? Life { get; set; }
 
-    /// <summary>What the status document keeps of the job; it lets go of the job once it ended.</summary>
+    /// <summary>What the status document keeps of the job (fed by the executor's telemetry); it lets go of the job once it ended.</summary>
     public Status.JobRecord Record
     {
         get
@@ -83,7 +86,6 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     public void Retry(BatchJob job)
     {
         RunningSince = 0;
-        Record.Attempts = Attempt;
         executor.Telemetry.Retried(this);
         Attach(job);
         executor.Telemetry.Accepted(this, job);
@@ -93,7 +95,6 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
     public void Attach(BatchJob job)
     {
         Volatile.Write(ref _job, job);
-        Record.Attach(job);
         if (_outcomes.Task.IsCanceled)
         {
             executor.CancelInBackend(job);
@@ -111,9 +112,6 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
         Request = null;
         if (_outcomes.TrySetResult(outcomes))
         {
-            // A call that threw ends its job: the last outcome.
-            var thrown = outcomes.Length > 0 ? outcomes[^1].Error : null;
-            Record.End(thrown is null ? Status.JobStates.Succeeded : Status.JobStates.Failed, thrown);
             executor.Telemetry.Ended(this, outcomes);
         }
     }
@@ -123,7 +121,6 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
         Request = null;
         if (_outcomes.TrySetException(error))
         {
-            Record.End(Status.JobStates.Failed, error);
             executor.Telemetry.Ended(this, JobEnd.Failed, error);
         }
     }
@@ -139,7 +136,6 @@ internal sealed class PendingJob(BatchPoolExecutor executor, string callName, in
         {
             return false;
         }
-        Record.End(Status.JobStates.Cancelled, null);
         executor.Telemetry.Ended(this, JobEnd.Cancelled, null);
         if (Job is { } job)
         {

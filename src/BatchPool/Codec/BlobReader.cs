@@ -11,7 +11,7 @@ internal sealed class BlobReader
     {
         _section = section;
         _lengths = lengths;
-        _offsets = new long[lengths.Length];
+        _offsets = lengths.Length == 0 ? [] : new long[lengths.Length];
         long offset = 0;
         for (var i = 0; i < lengths.Length; i++)
         {
@@ -30,11 +30,9 @@ internal sealed class BlobReader
     /// <summary>Where large values named by their hash are found; null when the reader has none.</summary>
     public ILargeValueSource? LargeValues { get; init; }
 
-    /// <summary>The bytes of the large value <paramref name="sha256"/> names.</summary>
-    public ReadOnlySpan<byte> GetLarge(ReadOnlySpan<byte> sha256, long expectedLength) =>
-        LargeValues is { } source
-            ? source.Get(sha256, expectedLength).Span
-            : throw new PayloadFormatException("the payload names a large value stored apart, and this reader has no store to fetch it from");
+    /// <summary>Throws unless this reader can read large values stored apart (before their array is allocated).</summary>
+    public ILargeValueSource LargeValueSource =>
+        LargeValues ?? throw new PayloadFormatException("the payload names a large value stored apart, and this reader has no store to fetch it from");
 
     public ReadOnlySpan<byte> Get(int index, long expectedLength)
     {

@@ -19,6 +19,12 @@ internal sealed class BlobWriter(LargeValueHashes? largeValues = null)
 
     public int Count => _arrays?.Count ?? 0;
 
+    /// <summary>Where each large array sits in the graph (the inspection's), written beside its hash.</summary>
+    public IReadOnlyDictionary<Array, string>? LargePaths { get; init; }
+
+    /// <summary>The path of a large array in the graph, or empty when unknown.</summary>
+    public string PathOf(Array array) => LargePaths is { } paths && paths.TryGetValue(array, out var path) ? path : "";
+
     /// <summary>The large values the payload names instead of carrying (see <see cref="LargeValue"/>).</summary>
     public IReadOnlyList<LargeValue> LargeValues => _large ?? (IReadOnlyList<LargeValue>)[];
 

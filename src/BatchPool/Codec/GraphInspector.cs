@@ -41,7 +41,7 @@ internal sealed class GraphInspector
         }
 
         walk.Run(lenient: false);
-        var inspection = new GraphInspection(walk.AssemblyList(), walk.Count);
+        var inspection = new GraphInspection(walk.AssemblyList(), walk.Count, walk.LargeArrayPaths);
         walk.Return();
         return inspection;
     }
@@ -60,6 +60,17 @@ internal sealed class GraphInspector
         walk.Return();
         return shippable;
     }
+
+    /// <summary>
+    /// The most bytes one array may hold: a payload, a value stored apart and a blob written to storage are each one span
+    /// of memory (2 GiB less a byte).
+    /// </summary>
+    public const long LargestValue = int.MaxValue;
+
+    private static UnserializableValueException TooLarge(string path, Array array, int elementSize) =>
+        new(path, array.GetType(),
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"it holds {(long)array.Length * elementSize:N0} bytes ({array.Length:N0} elements of {elementSize} bytes), more than the {LargestValue:N0} bytes one value may take in a payload or in storage; ship it as several arrays, or have the jobs read it from where it is."));
 
     private sealed class Walk
     {
@@ -86,6 +97,9 @@ internal sealed class GraphInspector
 
         public int Count => _seen.Count;
 
+        /// <summary>The paths of the large raw arrays found (see <see cref="GraphInspection.LargeArrayPaths"/>).</summary>
+        public Dictionary<Array, string>? LargeArrayPaths { get; private set; }
+
         /// <summary>The assemblies found, as an array that must not change: the last one returned when they are the same.</summary>
         public Assembly[] AssemblyList()
         {
@@ -104,6 +118,7 @@ internal sealed class GraphInspector
                 return;
             }
             _seen.Clear();
+            LargeArrayPaths = null;
             _pendingValues.Clear();
             _pendingNodes.Clear();
             _nodeParents.Clear();
@@ -170,6 +185,19 @@ internal sealed class GraphInspector
                 switch (shape.Kind)
                 {
                     case ShapeKind.Leaf:
+                        if (shape.RawElementSize > 0 && (long)((Array)value).Length * shape.RawElementSize > LargestValue)
+                        {
+                            if (lenient)
+                            {
+                                return false;
+                            }
+                            throw TooLarge(PathOf(node), (Array)value, shape.RawElementSize);
+                        }
+                        if (shape.RawElementSize > 0 && (long)((Array)value).Length * shape.RawElementSize >= LargeValue.Threshold)
+                        {
+                            // Named in the payload beside its hash, so that a reader's errors say which value.
+                            (LargeArrayPaths ??= new(ReferenceEqualityComparer.Instance))[(Array)value] = PathOf(node);
+                        }
                         break;
                     case ShapeKind.TypeValue:
                         AddAssemblies(TypeShape.AssembliesOf((Type)value));

@@ -21,6 +21,7 @@ internal sealed class PayloadCodec
     private readonly PayloadMac _mac;
     private readonly GraphInspector _inspector = new();
     private readonly IObjectGraphEngine _engine;
+    private BlobReader? _emptyBlobs;
 
     /// <summary>Creates a codec.</summary>
     /// <param name="key">The MAC key shared by the executor and its workers (32 random bytes); never logged.</param>
@@ -43,7 +44,7 @@ internal sealed class PayloadCodec
     public EncodedPayload Encode(object graph, PayloadKind kind, LargeValueHashes? largeValues = null)
     {
         var inspection = _inspector.Inspect(graph);
-        var blobs = new BlobWriter(largeValues);
+        var blobs = new BlobWriter(largeValues) { LargePaths = inspection.LargeArrayPaths };
         using var body = new PooledBufferStream();
         if (inspection.ObjectCount > LargeGraphObjects)
         {
@@ -173,8 +174,8 @@ internal sealed class PayloadCodec
         var blobStart = bodyStart + (int)bodyLength;
         try
         {
-            var blobs = blobCount == 0 && blobStart == authenticLength && largeValues is null
-                ? BlobReader.Empty
+            var blobs = blobCount == 0 && blobStart == authenticLength
+                ? EmptyBlobs(largeValues)
                 : new BlobReader(payload[blobStart..authenticLength], blobLengths) { LargeValues = largeValues };
             using var body = OpenBody(payload.Slice(bodyStart, (int)bodyLength));
             return (bodyLength > LargeBodyBytes
@@ -190,6 +191,24 @@ internal sealed class PayloadCodec
         {
             throw Corrupt(DescribeFailure(e), e);
         }
+    }
+
+    /// <summary>
+    /// The blob reader of a payload without blobs (nearly all), made once per large-value source: a client decodes every
+    /// output, a worker every input, with the same source.
+    /// </summary>
+    private BlobReader EmptyBlobs(ILargeValueSource? largeValues)
+    {
+        if (largeValues is null)
+        {
+            return BlobReader.Empty;
+        }
+        // A race makes one reader more; either serves.
+        if (_emptyBlobs is { } kept && ReferenceEquals(kept.LargeValues, largeValues))
+        {
+            return kept;
+        }
+        return _emptyBlobs = new BlobReader(ReadOnlyMemory<byte>.Empty, []) { LargeValues = largeValues };
     }
 
     private int Authenticate(ReadOnlySpan<byte> span, PayloadKind expectedKind)

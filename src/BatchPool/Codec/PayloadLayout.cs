@@ -6,7 +6,7 @@ internal static class PayloadLayout
     /// <summary>"BPLD": BatchPool payload.</summary>
     public static ReadOnlySpan<byte> Magic => "BPLD"u8;
 
-    public const ushort FormatVersion = 4;
+    public const ushort FormatVersion = 5;
 
     public const int VersionOffset = 4;
     public const int KindOffset = 6;

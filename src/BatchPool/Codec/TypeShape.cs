@@ -32,6 +32,7 @@ internal sealed class TypeShape
         else if (type.IsArray)
         {
             Kind = type.IsSZArray && TypeLayout.IsRawCopyable(type.GetElementType()!) ? ShapeKind.Leaf : ShapeKind.Array;
+            RawElementSize = Kind == ShapeKind.Leaf ? type.GetElementType()!.UnsafeSize() : 0;
         }
         else if (typeof(Delegate).IsAssignableFrom(type))
         {
@@ -85,6 +86,9 @@ internal sealed class TypeShape
     }
 
     public ShapeKind Kind { get; }
+
+    /// <summary>For a one-dimensional array written as raw bytes, its element's size; else 0.</summary>
+    public int RawElementSize { get; }
 
     /// <summary>Why values of this type cannot be shipped; null when they can.</summary>
     public string? Refusal { get; }

@@ -7,10 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace BatchPool.Diagnostics;
 
 /// <summary>
-/// An executor's one source of job transitions — submitted (queued), running, ended, and retried for a backend that
-/// resubmits lost jobs — feeding its spans, metrics, log and progress. Every backend's jobs go through it, because it
-/// hears them from the executor's futures (<see cref="PendingJob"/>) and <see cref="BatchJob.ReportRunning"/>. A job is
-/// watched from its submission only when something listened then; otherwise each transition is a null check.
+/// An executor's one source of job transitions — submitted (queued), accepted by the backend, running, ended, and retried
+/// — feeding its status document (<see cref="Status"/>, always) and its spans, metrics, log and progress. Every backend's
+/// jobs go through it, because it hears them from the executor's futures (<see cref="PendingJob"/>) and
+/// <see cref="BatchJob.ReportRunning"/>. A job is watched for spans, metrics and progress from its submission only when
+/// something listened then; otherwise each of those is a null check.
 /// </summary>
 internal sealed class ExecutorTelemetry
 {
@@ -48,6 +49,9 @@ internal sealed class ExecutorTelemetry
 
     /// <summary>The executor's log, when it was given a logger factory.</summary>
     public ILogger? Logger { get; }
+
+    /// <summary>The status document's writer, fed every transition (set once by the executor, before its first job).</summary>
+    public Status.StatusWriter? Status { get; set; }
 
     /// <summary>The backend's short name, as spans, metrics and logs give it: <c>local</c>, <c>slurm</c>, <c>docker</c>.</summary>
     public static string BackendName(IBatchBackend backend)
@@ -121,8 +125,18 @@ internal sealed class ExecutorTelemetry
         }
     }
 
+    /// <summary>The executor begins submitting these jobs (one Submit's, or a Map's).</summary>
+    public void Queued(List<PendingJob> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            Queued(job);
+        }
+        Status?.Queued(jobs);
+    }
+
     /// <summary>The executor begins submitting the job.</summary>
-    public void Queued(PendingJob job)
+    private void Queued(PendingJob job)
     {
         if (job.Life is not { } life || Interlocked.CompareExchange(ref life.Stage, JobLife.Queued, JobLife.Prepared) != JobLife.Prepared)
         {
@@ -152,6 +166,7 @@ internal sealed class ExecutorTelemetry
     /// <summary>The backend accepted the job: its id is known, and its start is watched.</summary>
     public void Accepted(PendingJob job, BatchJob accepted)
     {
+        Status?.Accepted(job, accepted);
         if (job.Life is { } life)
         {
             life.Span?.SetTag(Instruments.Names.JobId, accepted.Id);
@@ -191,6 +206,7 @@ internal sealed class ExecutorTelemetry
     /// </summary>
     public void Retried(PendingJob job)
     {
+        Status?.Retried(job);
         if (job.Life is not { } life)
         {
             return;
@@ -222,24 +238,15 @@ internal sealed class ExecutorTelemetry
     /// <summary>The job's future completed with its calls' outcomes; a call that threw fails the job.</summary>
     public void Ended(PendingJob job, CallOutcome[] outcomes)
     {
-        if (job.Life is null && Logger is null)
-        {
-            return;
-        }
-        foreach (var outcome in outcomes)
-        {
-            if (outcome.Error is { } error)
-            {
-                Ended(job, JobEnd.Failed, error);
-                return;
-            }
-        }
-        Ended(job, JobEnd.Succeeded, null);
+        // A call that threw ends its job: the last outcome.
+        var thrown = outcomes.Length > 0 ? outcomes[^1].Error : null;
+        Ended(job, thrown is null ? JobEnd.Succeeded : JobEnd.Failed, thrown);
     }
 
     /// <summary>The job's future completed (once): <paramref name="cause"/> is the failure, when it failed.</summary>
     public void Ended(PendingJob job, JobEnd end, Exception? cause)
     {
+        Status?.Ended(job, end, cause);
         if (job.Life is { } life)
         {
             var previous = Interlocked.Exchange(ref life.Stage, JobLife.Ended);

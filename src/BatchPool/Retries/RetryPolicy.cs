@@ -28,7 +28,13 @@ internal sealed class RetryPolicy
     public static bool IsRetryable(JobEndKind kind) => kind is JobEndKind.InfrastructureLost or JobEndKind.OutOfMemory;
 
     /// <summary>Whether a job whose attempt number <paramref name="attemptsMade"/> ended as <paramref name="kind"/> runs again.</summary>
-    public bool ShouldRetry(JobEndKind kind, int attemptsMade) => IsRetryable(kind) && attemptsMade < MaxAttempts;
+    public bool ShouldRetry(JobEndKind kind, int attemptsMade) => ShouldRetry(kind, attemptsMade, MaxAttempts);
+
+    /// <summary>
+    /// Whether a job that may run <paramref name="maxAttempts"/> times in all (its Submit's or Map's own, else its
+    /// executor's), whose attempt number <paramref name="attemptsMade"/> ended as <paramref name="kind"/>, runs again.
+    /// </summary>
+    public static bool ShouldRetry(JobEndKind kind, int attemptsMade, int maxAttempts) => IsRetryable(kind) && attemptsMade < maxAttempts;
 
     /// <summary>How long to wait before attempt number <paramref name="nextAttempt"/> (2 or more): 0.2 s, 0.4 s, 0.8 s, ... up to 10 s.</summary>
     public static TimeSpan DelayBefore(int nextAttempt)

@@ -6,9 +6,11 @@ using BatchPool.Storage;
 namespace BatchPool.Status;
 
 /// <summary>
-/// Keeps an executor's status document (<see cref="ExecutorStatus"/>) in its folder, off the jobs' path: a loop on the
-/// thread pool snapshots every job once a second while jobs change (from the first second on) (every 5 seconds otherwise, a heartbeat), and writes
-/// the document atomically through storage. The same loop reads the <c>batchpool</c> tool's cancel requests.
+/// Keeps an executor's status document (<see cref="ExecutorStatus"/>) in its folder, off the jobs' path: it hears each
+/// job's transitions from the executor's telemetry (<see cref="Diagnostics.ExecutorTelemetry"/>, the one source of them)
+/// into a small record per job (<see cref="JobRecord"/>), and a loop on the thread pool snapshots every record once a
+/// second while jobs change, from the first second on (every 5 seconds otherwise, a heartbeat), and writes the document
+/// atomically through storage. The same loop reads the <c>batchpool</c> tool's cancel requests.
 /// </summary>
 internal sealed class StatusWriter
 {
@@ -35,15 +37,33 @@ internal sealed class StatusWriter
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Adds submitted jobs to the document.</summary>
-    public void Track(IEnumerable<PendingJob> jobs)
+    /// <summary>Jobs are being submitted (one Submit's, or a Map's): added to the document, queued.</summary>
+    public void Queued(List<PendingJob> jobs)
     {
         lock (_jobs)
         {
-            _jobs.AddRange(jobs.Select(job => job.Record));
+            foreach (var job in jobs)
+            {
+                _jobs.Add(job.Record);
+            }
         }
         Interlocked.Increment(ref _tracked);
     }
+
+    /// <summary>The backend accepted a job (or its next attempt): its record follows that job until it ends.</summary>
+    public void Accepted(PendingJob job, BatchJob accepted) => job.Record.Attach(accepted);
+
+    /// <summary>A job's attempt was lost and it runs again.</summary>
+    public void Retried(PendingJob job) => job.Record.Attempts = job.Attempt;
+
+    /// <summary>A job's future completed (once).</summary>
+    public void Ended(PendingJob job, Diagnostics.JobEnd end, Exception? cause) =>
+        job.Record.End(end switch
+        {
+            Diagnostics.JobEnd.Succeeded => JobStates.Succeeded,
+            Diagnostics.JobEnd.Failed => JobStates.Failed,
+            _ => JobStates.Cancelled,
+        }, cause);
 
     /// <summary>
     /// Stops the loop and, with <paramref name="writeLast"/>, writes the last document, which says the executor ended

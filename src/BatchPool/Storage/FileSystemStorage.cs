@@ -171,6 +171,21 @@ public sealed class FileSystemStorage : IBatchStorage
     }
 
     /// <inheritdoc />
+    /// <remarks>The file itself, unbuffered (its reader reads big pieces), opened synchronously as <see cref="ReadAsync"/> reads.</remarks>
+    public ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return ValueTask.FromResult<Stream?>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ValueTask.FromResult<Stream?>(null);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(File.Exists(PathOf(key)));
 

@@ -51,6 +51,17 @@ public interface IBatchStorage
     /// <param name="cancellationToken">Cancels the read.</param>
     ValueTask<byte[]?> ReadAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>Opens the blob under <paramref name="key"/> to read from its start, or returns null when there is none.</summary>
+    /// <param name="key">The blob's key.</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    /// <remarks>
+    /// By default, the blob read whole with <see cref="ReadAsync"/> and a stream over those bytes; a store that can do better
+    /// (a folder opens the file, a bucket streams the download) overrides this, so that a big blob is read a piece at a time
+    /// into where it goes (a large result, straight into its array) and never held whole beside it.
+    /// </remarks>
+    async ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+        await ReadAsync(key, cancellationToken).ConfigureAwait(false) is { } bytes ? new MemoryStream(bytes, writable: false) : null;
+
     /// <summary>Tells whether a blob exists under <paramref name="key"/>.</summary>
     /// <param name="key">The blob's key.</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>

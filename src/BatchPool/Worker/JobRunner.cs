@@ -210,17 +210,24 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
         }
     }
 
-    /// <summary>Encodes the outcomes and returns them (inline) or stores them; a job whose output is lost fails.</summary>
+    /// <summary>
+    /// Encodes the outcomes and returns them (inline) or stores them, the large values they name stored first (a client
+    /// never reads an output whose values are not there yet); a job whose output is lost fails.
+    /// </summary>
     private async ValueTask<JobResult> FinishAsync(ExecutorContext context, string callName, CallOutcome[] outcomes, bool inline, int exitCode)
     {
         var output = EncodeOutput(outcomes);
-        if (inline)
-        {
-            return new JobResult(exitCode, output);
-        }
         try
         {
-            await context.Storage.WriteAsync(context.Layout.OutputOf(callName), output).ConfigureAwait(false);
+            if (output.LargeValues.Count > 0)
+            {
+                await context.Values.ShipAsync(output.LargeValues, CancellationToken.None).ConfigureAwait(false);
+            }
+            if (inline)
+            {
+                return new JobResult(exitCode, output.Bytes);
+            }
+            await context.Storage.WriteAsync(context.Layout.OutputOf(callName), output.Bytes).ConfigureAwait(false);
             return new JobResult(exitCode);
         }
 #pragma warning disable CA1031 // A job that cannot write its output fails with its log, which this line ends.
@@ -232,12 +239,15 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
         }
     }
 
-    /// <summary>Encodes the outcomes; a value or exception that cannot be shipped back becomes that call's error.</summary>
-    private byte[] EncodeOutput(CallOutcome[] outcomes)
+    /// <summary>
+    /// Encodes the outcomes, large arrays named by their hash (stored apart, as a job's input's are: the client reads each
+    /// straight into its array); a value or exception that cannot be shipped back becomes that call's error.
+    /// </summary>
+    private EncodedPayload EncodeOutput(CallOutcome[] outcomes)
     {
         try
         {
-            return codec.Encode(new JobOutput(outcomes), PayloadKind.JobOutput).Bytes;
+            return codec.Encode(new JobOutput(outcomes), PayloadKind.JobOutput, new LargeValueHashes());
         }
         catch (UnserializableValueException)
         {
@@ -253,7 +263,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
                     return new CallOutcome(null, e);
                 }
             });
-            return codec.Encode(new JobOutput([.. shippable]), PayloadKind.JobOutput).Bytes;
+            return codec.Encode(new JobOutput([.. shippable]), PayloadKind.JobOutput, new LargeValueHashes());
         }
     }
 
@@ -268,7 +278,8 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
         {
             var storage = StorageLocator.Open(locator);
             var layout = new ExecutorLayout(folder);
-            context = new ExecutorContext(storage, layout, new ShippedCodeLoadContext(storage, layout, collectibleCode), new StoredLargeValues(storage, layout, LargeValueCache.Shared));
+            context = new ExecutorContext(storage, layout, new ShippedCodeLoadContext(storage, layout, collectibleCode),
+                new StoredLargeValues(storage, layout, LargeValueCache.Shared), new LargeValueShipper(storage, layout, lookFirst: true));
             _executors[(locator, folder)] = context;
         }
         (_lastLocator, _lastFolder, _lastContext) = (locator, folder, context);
@@ -278,7 +289,7 @@ internal sealed class JobRunner(PayloadCodec codec, TextWriter log, bool collect
     /// <summary>A job's exit code, and its output when the job's input came inline.</summary>
     internal sealed record JobResult(int ExitCode, byte[]? Output = null);
 
-    private sealed record ExecutorContext(IBatchStorage Storage, ExecutorLayout Layout, ShippedCodeLoadContext Code, StoredLargeValues LargeValues)
+    private sealed record ExecutorContext(IBatchStorage Storage, ExecutorLayout Layout, ShippedCodeLoadContext Code, StoredLargeValues LargeValues, LargeValueShipper Values)
     {
         public byte[] LastManifest { get; set; } = [];
     }

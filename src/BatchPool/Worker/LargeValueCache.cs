@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
 using BatchPool.Codec;
-using BatchPool.Shipping;
-using BatchPool.Storage;
 
 namespace BatchPool.Worker;
 
@@ -63,34 +60,5 @@ internal sealed class LargeValueCache(long capacity)
             _recency.Clear();
             _bytes = 0;
         }
-    }
-}
-
-/// <summary>The large values of one executor's jobs, fetched from its folder in storage through the process's cache.</summary>
-internal sealed class StoredLargeValues(IBatchStorage storage, ExecutorLayout layout, LargeValueCache cache) : ILargeValueSource
-{
-    public ReadOnlyMemory<byte> Get(ReadOnlySpan<byte> sha256, long byteLength)
-    {
-        var hex = Sha256Hex.Format(sha256);
-        var expected = sha256.ToArray();
-        var bytes = cache.GetOrFetch(hex, () => Fetch(hex, expected, byteLength));
-        return bytes.Length == byteLength
-            ? bytes
-            : throw new InvalidPayloadException(PayloadRejection.Corrupt, $"the payload names large value {hex} as {byteLength} bytes, it has {bytes.Length}");
-    }
-
-    private byte[] Fetch(string hex, byte[] sha256, long byteLength)
-    {
-        var key = layout.LargeValueOf(hex);
-        var bytes = storage.ReadAsync(key).AsTask().GetAwaiter().GetResult()
-            ?? throw new InvalidPayloadException(PayloadRejection.Corrupt, $"large value {hex} ({byteLength} bytes) is not in storage at {storage.Locator}{key}");
-        // The payload's MAC covers the hash, so bytes that hash to it are the ones the client stored.
-        if (bytes.Length != byteLength || !SHA256.HashData(bytes).AsSpan().SequenceEqual(sha256))
-        {
-            throw new InvalidPayloadException(
-                PayloadRejection.AuthenticationFailed,
-                $"large value {storage.Locator}{key} ({bytes.Length} bytes) does not match the hash and size ({byteLength} bytes) its payload names: refused");
-        }
-        return bytes;
     }
 }

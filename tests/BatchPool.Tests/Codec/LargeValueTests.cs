@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using BatchPool.Codec;
+using BatchPool.Shipping;
 using BatchPool.Storage;
 using BatchPool.Worker;
 
@@ -28,11 +29,12 @@ public sealed class LargeValueTests : IDisposable
     {
         public int Reads { get; private set; }
 
-        public ReadOnlyMemory<byte> Get(ReadOnlySpan<byte> sha256, long byteLength)
+        public void ReadInto(ReadOnlySpan<byte> sha256, string path, Span<byte> destination)
         {
             Reads++;
             Assert.Equal(SHA256.HashData(bytes), sha256.ToArray());
-            return bytes;
+            Assert.Equal(bytes.Length, destination.Length);
+            bytes.CopyTo(destination);
         }
     }
 
@@ -91,6 +93,13 @@ public sealed class LargeValueTests : IDisposable
         Assert.Contains("stored apart", refused.Message, StringComparison.Ordinal);
     }
 
+    private static byte[] Read(StoredLargeValues values, byte[] sha256, int length)
+    {
+        var bytes = new byte[length];
+        values.ReadInto(sha256, "closure.Target.numbers", bytes);
+        return bytes;
+    }
+
     [Fact]
     public async Task The_worker_fetches_a_value_once_checks_its_hash_and_names_what_is_wrong()
     {
@@ -99,25 +108,61 @@ public sealed class LargeValueTests : IDisposable
         var numbers = Numbers(300_000);
         var bytes = BytesOf(numbers);
         var sha256 = SHA256.HashData(bytes);
-        var key = layout.LargeValueOf(BatchPool.Shipping.Sha256Hex.Format(sha256));
+        var key = layout.LargeValueOf(Sha256Hex.Format(sha256));
         var values = new StoredLargeValues(storage, layout, new LargeValueCache(1L << 30));
 
-        var missing = Assert.Throws<InvalidPayloadException>(() => values.Get(sha256, bytes.Length));
+        var missing = Assert.Throws<InvalidPayloadException>(() => Read(values, sha256, bytes.Length));
         Assert.Equal(PayloadRejection.Corrupt, missing.Reason);
         Assert.Contains(key, missing.Message, StringComparison.Ordinal);
 
         var tampered = (byte[])bytes.Clone();
         tampered[^1] ^= 1;
         await storage.WriteAsync(key, tampered);
-        Assert.Equal(PayloadRejection.AuthenticationFailed, Assert.Throws<InvalidPayloadException>(() => values.Get(sha256, bytes.Length)).Reason);
+        Assert.Equal(PayloadRejection.AuthenticationFailed, Assert.Throws<InvalidPayloadException>(() => Read(values, sha256, bytes.Length)).Reason);
 
         await storage.WriteAsync(key, bytes);
-        Assert.Equal(bytes, values.Get(sha256, bytes.Length).ToArray());
+        Assert.Equal(bytes, Read(values, sha256, bytes.Length));
         // Kept: the stored copy is not read again.
         File.Delete(Path.Combine(_root, key));
-        Assert.Equal(bytes, values.Get(sha256, bytes.Length).ToArray());
+        Assert.Equal(bytes, Read(values, sha256, bytes.Length));
         // A size that differs from the value's is refused even when kept.
-        Assert.Equal(PayloadRejection.Corrupt, Assert.Throws<InvalidPayloadException>(() => values.Get(sha256, bytes.Length - 8)).Reason);
+        Assert.Equal(PayloadRejection.Corrupt, Assert.Throws<InvalidPayloadException>(() => Read(values, sha256, bytes.Length - 8)).Reason);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Read_straight_from_storage_a_value_is_checked_against_its_hash_and_size(bool largerThanTheCache)
+    {
+        // The client (no cache), and a worker whose cache cannot hold the value: read into the array, hashed as it arrives.
+        var storage = new FileSystemStorage(_root);
+        var layout = ExecutorLayout.For("large-values-straight");
+        var bytes = BytesOf(Numbers(400_000));   // 3.2 MB: several pieces
+        var sha256 = SHA256.HashData(bytes);
+        var key = layout.LargeValueOf(Sha256Hex.Format(sha256));
+        var values = new StoredLargeValues(storage, layout, largerThanTheCache ? new LargeValueCache(capacity: 1 << 20) : null);
+
+        var missing = Assert.Throws<InvalidPayloadException>(() => Read(values, sha256, bytes.Length));
+        Assert.Equal(PayloadRejection.Corrupt, missing.Reason);
+        Assert.Contains(key, missing.Message, StringComparison.Ordinal);
+
+        var tampered = (byte[])bytes.Clone();
+        tampered[bytes.Length / 2] ^= 1;
+        await storage.WriteAsync(key, tampered);
+        var altered = Assert.Throws<InvalidPayloadException>(() => Read(values, sha256, bytes.Length));
+        Assert.Equal(PayloadRejection.AuthenticationFailed, altered.Reason);
+        Assert.Contains(key, altered.Message, StringComparison.Ordinal);
+
+        await storage.WriteAsync(key, bytes.AsMemory(0, bytes.Length - 1));
+        Assert.Equal(PayloadRejection.AuthenticationFailed, Assert.Throws<InvalidPayloadException>(() => Read(values, sha256, bytes.Length)).Reason);
+        await storage.WriteAsync(key, (byte[])[.. bytes, 0]);
+        Assert.Equal(PayloadRejection.AuthenticationFailed, Assert.Throws<InvalidPayloadException>(() => Read(values, sha256, bytes.Length)).Reason);
+
+        await storage.WriteAsync(key, bytes);
+        Assert.Equal(bytes, Read(values, sha256, bytes.Length));
+        // Not kept: a value read straight is read again each time.
+        File.Delete(Path.Combine(_root, key));
+        Assert.Equal(PayloadRejection.Corrupt, Assert.Throws<InvalidPayloadException>(() => Read(values, sha256, bytes.Length)).Reason);
     }
 
     [Fact]

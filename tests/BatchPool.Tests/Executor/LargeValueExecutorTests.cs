@@ -45,6 +45,32 @@ public abstract class LargeValueExecutorTests(Func<TestBackend> createBackend) :
     }
 
     [Fact]
+    public void A_large_result_is_stored_apart_and_read_back_into_its_array()
+    {
+        var numbers = Numbers(400_000);   // 3.2 MB
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var folder = _backend.FolderOf(bpe);
+
+        // Returned as it came: the worker finds the value stored already, and stores nothing more.
+        var back = bpe.Submit((double[] values) => values, numbers).Result(TimeSpan.FromMinutes(2));
+        Assert.Equal(numbers, back);
+        Assert.NotSame(numbers, back);
+        Assert.Single(Directory.GetFiles(Path.Combine(folder, "values")));
+
+        // A new array: the worker stores it, content-addressed, and its output names it by its hash.
+        var doubled = bpe.Submit((double[] values) => values.Select(v => v * 2).ToArray(), numbers).Result(TimeSpan.FromMinutes(2));
+        Assert.Equal(numbers.Select(v => v * 2), doubled);
+        var stored = Directory.GetFiles(Path.Combine(folder, "values"));
+        Assert.Equal(2, stored.Length);
+        Assert.All(stored, file => Assert.Equal(3_200_000, new FileInfo(file).Length));
+        Assert.True(FolderBytes(Path.Combine(folder, "outputs")) < 64 * 1024, $"outputs hold {FolderBytes(Path.Combine(folder, "outputs"))} bytes");
+
+        // Several large results of a map, each its own array.
+        var parts = bpe.Map((int k) => Enumerable.Range(0, 200_000).Select(i => (long)(i + k)).ToArray(), Enumerable.Range(0, 3)).ToList();
+        Assert.All(Enumerable.Range(0, 3), k => Assert.Equal(Enumerable.Range(0, 200_000).Select(i => (long)(i + k)), parts[k]));
+    }
+
+    [Fact]
     public void Each_call_gets_a_copy_of_its_own()
     {
         var numbers = Numbers(300_000);

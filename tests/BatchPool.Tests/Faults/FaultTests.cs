@@ -94,7 +94,7 @@ public sealed class FaultTests : IAsyncLifetime
     }
 
     /// <summary>Kills (SIGKILL) one worker process of this process.</summary>
-    private static bool KillOneWorker()
+    internal static bool KillOneWorker()
     {
         var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         foreach (var folder in Directory.GetDirectories("/proc"))

@@ -62,6 +62,33 @@ public sealed class StatusDocumentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_job_run_again_after_its_worker_was_killed_shows_its_attempts_and_ends_succeeded()
+    {
+        // The telemetry's transitions feed the document: the retry (a real SIGKILL of the worker) and the end.
+        string folder;
+        using (var bpe = new BatchPoolExecutor(name: "status-retried", backend: _backend.Backend, cleanupBucket: false))
+        {
+            folder = _backend.FolderOf(bpe);
+            var marker = Path.Combine(_backend.Root, "killed-once");
+            var future = bpe.Submit((string killed) =>
+            {
+                if (!File.Exists(killed))
+                {
+                    File.WriteAllText(killed, "");
+                    System.Diagnostics.Process.GetCurrentProcess().Kill();
+                }
+                return 5;
+            }, marker);
+            Assert.Equal(5, future.Result(Long));
+        }
+        var job = Assert.Single(StatusReader.Read(folder).Jobs);
+        Assert.Equal(JobStates.Succeeded, job.State);
+        Assert.Equal(2, job.Attempts);
+        Assert.NotNull(job.EngineId);
+        Assert.NotNull(job.Ended);
+    }
+
+    [Fact]
     public void A_call_that_throws_is_a_failed_job_with_its_error_and_a_cancelled_one_is_cancelled()
     {
         string folder;

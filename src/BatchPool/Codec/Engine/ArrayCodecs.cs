@@ -32,6 +32,7 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
         {
             stream.WriteByte(StoredApart);
             stream.Write(large.AddLarge(array));
+            WireFormat.WriteString(stream, large.PathOf(array));
             return;
         }
         if (writer.Blobs is { } blobs && BlobWriter.ByteLength(array) >= BlobWriter.Threshold)
@@ -52,15 +53,13 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
         var mode = WireFormat.ReadByte(stream);
         var byteLength = (long)length * _elementSize;
         ReadOnlySpan<byte> source;
+        if (mode == StoredApart)
+        {
+            return ReadStoredApart(reader, (int)length, byteLength);
+        }
         if (mode == Blob)
         {
             source = reader.Blobs.Get((int)Math.Min(WireFormat.ReadVarUInt(stream), int.MaxValue), byteLength);
-        }
-        else if (mode == StoredApart)
-        {
-            var sha256 = new byte[32];
-            stream.ReadExactly(sha256);
-            source = reader.Blobs.GetLarge(sha256, byteLength);
         }
         else if (mode == Inline && byteLength <= WireFormat.Remaining(stream))
         {
@@ -75,7 +74,7 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
         var array = _allocate((int)length, false);
         reader.Track(array);
         var target = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), (int)byteLength);
-        if (mode is Blob or StoredApart)
+        if (mode == Blob)
         {
             source.CopyTo(target);
         }
@@ -84,6 +83,28 @@ internal sealed class RawArrayCodec(Type type) : ValueCodec
             stream.ReadExactly(target);
         }
 
+        return array;
+    }
+
+    /// <summary>
+    /// A large value stored apart: its array, allocated at the size the authenticated payload names, filled by the
+    /// reader's source straight from where the value is (checked against its hash before the payload's graph is returned).
+    /// </summary>
+    private Array ReadStoredApart(GraphReader reader, int length, long byteLength)
+    {
+        Span<byte> sha256 = stackalloc byte[32];
+        WireFormat.ReadExactly(reader.Stream, sha256);
+        var path = WireFormat.ReadString(reader.Stream) ?? "";
+        var source = reader.Blobs.LargeValueSource;
+        if (byteLength > int.MaxValue)
+        {
+            throw new PayloadFormatException($"large value {path} of {byteLength} bytes exceeds the 2 GB a large value may hold");
+        }
+        // Refused before it is allocated: a value this process cannot hold is a clear error, not an out-of-memory crash.
+        LargeValueRoom.Check(path, byteLength);
+        var array = _allocate(length, false);
+        reader.Track(array);
+        source.ReadInto(sha256, path, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), (int)byteLength));
         return array;
     }
 }
