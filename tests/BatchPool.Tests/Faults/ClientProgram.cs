@@ -26,6 +26,9 @@ internal sealed class ClientProgram : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Whether the client program has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     public static string ProgramPath =>
         typeof(ClientProgram).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FaultsProgramPath").Value
         ?? throw new InvalidOperationException("the test build did not record where BatchPool.Faults is");
