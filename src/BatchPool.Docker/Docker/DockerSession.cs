@@ -37,6 +37,9 @@ internal sealed class DockerSession : IBatchSession
     private readonly BatchSessionOptions _options;
     private readonly ContainerSettings _settings;
     private readonly Channel<DockerJob> _queue = Channel.CreateUnbounded<DockerJob>();
+    // Later attempts of lost jobs, taken before the queue (see BatchJobRequest.Attempt); each is in the queue too, where
+    // it wakes a slot, and is skipped once taken.
+    private readonly ConcurrentQueue<DockerJob> _retried = new();
     private readonly ConcurrentDictionary<BatchJob, DockerJob> _jobs = new();
     private readonly ConcurrentDictionary<Task, bool> _removals = new();
     private readonly CancellationTokenSource _closing = new();
@@ -76,6 +79,10 @@ internal sealed class DockerSession : IBatchSession
             var job = new DockerJob(new BatchJob($"batchpool-{_options.ExecutorName}-{SessionId}-{number}", jobs[i].Name), jobs[i].WorkerArguments);
             accepted[i] = job.Batch;
             _jobs[job.Batch] = job;
+            if (jobs[i].Attempt > 1)
+            {
+                _retried.Enqueue(job);
+            }
             _queue.Writer.TryWrite(job);
         }
         return ValueTask.FromResult<IReadOnlyList<BatchJob>>(accepted);
@@ -408,11 +415,12 @@ internal sealed class DockerSession : IBatchSession
         return null;
     }
 
+    /// <summary>The next job to run: a retried one first, else the oldest; each job is taken once.</summary>
     private bool TryTake(out DockerJob job)
     {
-        while (_queue.Reader.TryRead(out job!))
+        while (_retried.TryDequeue(out job!) || _queue.Reader.TryRead(out job!))
         {
-            if (!job.Batch.HasEnded)
+            if (!job.Batch.HasEnded && job.TryTake())
             {
                 return true;
             }
@@ -689,5 +697,10 @@ internal sealed class DockerSession : IBatchSession
         public bool Started { get; set; }
 
         public bool CancelRequested { get; set; }
+
+        private int _taken;
+
+        /// <summary>True the first time: a retried job is in both queues, and runs once.</summary>
+        public bool TryTake() => Interlocked.Exchange(ref _taken, 1) == 0;
     }
 }
