@@ -38,7 +38,7 @@ public abstract class ContainerKillTests(bool reuseContainers) : IAsyncLifetime
         Assert.Empty(Lines("docker", "ps", "-aq", "--filter", $"label=batchpool.executor={name}"));
     }
 
-    /// <summary>Kills one running container of the executor every 1 to 3 s, each call's at most once, until 20 are killed.</summary>
+    /// <summary>Kills one running container of the executor every 0.5 to 1.5 s, each call's at most once, until 20 are killed.</summary>
     private static async Task KillAsync(string executorName, List<string> killed, CancellationToken stop)
     {
         var random = new Random(21);
@@ -47,7 +47,7 @@ public abstract class ContainerKillTests(bool reuseContainers) : IAsyncLifetime
         {
             try
             {
-                await Task.Delay(1000 + random.Next(2000), stop);
+                await Task.Delay(500 + random.Next(1000), stop);
             }
             catch (OperationCanceledException)
             {
