@@ -35,10 +35,18 @@ internal static class HoldingClient
         return 0;
     }
 
-    /// <summary>A job that records its process and runs 10 minutes; built here, where no executor is captured.</summary>
+    /// <summary>
+    /// A job that records its process and runs 10 minutes; built here, where no executor is captured. A job in a container
+    /// does not see the pid folder (only the executor's folder is mounted there), and its process id would be the
+    /// container's own: it records nothing, and the engine's listing tells what runs. (It used to write there anyway and
+    /// fail at once, so that the containers went by themselves a second after they started, whether the client lived or not.)
+    /// </summary>
     private static Func<int> LongJob(string pidFolder, int i) => () =>
     {
-        File.WriteAllText(Path.Combine(pidFolder, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+        if (Directory.Exists(pidFolder))
+        {
+            File.WriteAllText(Path.Combine(pidFolder, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+        }
         Thread.Sleep(TimeSpan.FromMinutes(10));
         return i;
     };

@@ -43,6 +43,8 @@ internal sealed class DockerEngine : IContainerEngine
         }
     });
 
+    public Task PingAsync(CancellationToken cancellationToken) => CallAsync(() => _client.System.PingAsync(cancellationToken));
+
     public Task PullAsync(string image, CancellationToken cancellationToken) => CallAsync(async () =>
     {
         // The pull reports errors in its progress stream, not in its status: collect them.
@@ -106,7 +108,9 @@ internal sealed class DockerEngine : IContainerEngine
 
     public Task<ContainerExit> WaitAsync(string id, CancellationToken cancellationToken) => CallAsync(async () =>
     {
-        var exit = await _client.Containers.WaitContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        // An engine that stops while it is asked answers with no body.
+        var exit = await _client.Containers.WaitContainerAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new ContainerEngineException($"the Docker engine at {Endpoint} ended its wait call for container {id} without an answer", null, null, unreachable: true);
         return new ContainerExit(exit.StatusCode, string.IsNullOrEmpty(exit.Error?.Message) ? null : exit.Error.Message);
     });
 
@@ -283,7 +287,12 @@ internal sealed class DockerEngine : IContainerEngine
         }
         catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TimeoutException)
         {
-            throw new ContainerEngineException($"the Docker engine at {Endpoint} cannot be reached ({e.GetBaseException().Message})", null, e);
+            throw new ContainerEngineException($"the Docker engine at {Endpoint} cannot be reached ({e.GetBaseException().Message})", null, e, unreachable: true);
+        }
+        catch (Newtonsoft.Json.JsonException e)
+        {
+            // An answer cut short: the engine stopped while it wrote it.
+            throw new ContainerEngineException($"the Docker engine at {Endpoint} gave an answer that cannot be read ({e.Message})", null, e, unreachable: true);
         }
     }
 

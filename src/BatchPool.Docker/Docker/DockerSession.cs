@@ -12,13 +12,24 @@ internal sealed record ContainerSettings(string Image, long? NanoCpus, long? Mem
 
 /// <summary>
 /// One executor's jobs on the Docker backend: a queue, and <see cref="ContainerSettings.ParallelJobs"/> slots, each of
-/// which runs one job at a time, by default in a container of its own: create, start, wait (the engine's wait call, which
-/// tells the exit code), read the log tail and, when the container failed, the out-of-memory flag, report, remove. With
-/// <see cref="ContainerSettings.ReuseContainers"/> a slot keeps one container and runs each job in it as a process of its
-/// own (the engine's exec call). Every container carries the executor's and the session's labels; disposal kills what runs
-/// and removes every container the session created.
+/// which runs one job at a time, by default in a container of its own; with <see cref="ContainerSettings.ReuseContainers"/>
+/// a slot keeps one container and runs each job in it as a process of its own (DockerSession.ReusedContainers.cs). Every
+/// container carries the executor's and the session's labels; disposal kills what runs and removes every container the
+/// session created.
 /// </summary>
-internal sealed class DockerSession : IBatchSession
+/// <remarks>
+/// <code>
+///  SubmitAsync ──► queue (first attempts) ─┐
+///  (a retry) ────► retried (taken first) ──┴─► slot: Take ─► Create ─► Start ─► Wait ─► read end ─► Ended ─► Remove
+///                                                    (the next job's Create    (exit code,   (ContainerEnds.OutcomeOf:
+///                                                     runs while this runs)     OOM flag,     pure; the executor's
+///  CancelAsync ─► kill the container (its Wait returns) ─────────────────────►  log tail)     JobEndClassifier decides
+///  DisposeAsync ─► kill all, end the queued, remove by label                                  on a retry)
+///  every engine call ─► EngineOutage: made again once an engine that could not be reached answers (60 s at most)
+///  anything unexpected in a slot ─► that job ends Lost (run again), the slot goes on
+/// </code>
+/// </remarks>
+internal sealed partial class DockerSession : IBatchSession
 {
     public const string ExecutorLabel = "batchpool.executor";
 
@@ -30,16 +41,18 @@ internal sealed class DockerSession : IBatchSession
 
     private const int LogTailLines = 40;
 
-    private static readonly BatchJobOutcome ShutDownBeforeStart = new(BatchJobState.Cancelled, Detail: "the executor shut down before the job started");
-
     private readonly IContainerEngine _engine;
     private readonly IBatchStorage _storage;
     private readonly BatchSessionOptions _options;
     private readonly ContainerSettings _settings;
     private readonly Channel<DockerJob> _queue = Channel.CreateUnbounded<DockerJob>();
+    // Later attempts of lost jobs, taken before the queue (see BatchJobRequest.Attempt); each is in the queue too, where
+    // it wakes a slot, and is skipped once taken.
+    private readonly ConcurrentQueue<DockerJob> _retried = new();
     private readonly ConcurrentDictionary<BatchJob, DockerJob> _jobs = new();
     private readonly ConcurrentDictionary<Task, bool> _removals = new();
     private readonly CancellationTokenSource _closing = new();
+    private readonly EngineOutage _outage;
     private readonly Lazy<Task<Preparation>> _preparation;
     private readonly Task[] _slots;
     private long _lastJob;
@@ -54,6 +67,7 @@ internal sealed class DockerSession : IBatchSession
         _options = options;
         _settings = settings;
         SessionId = Guid.NewGuid().ToString("N")[..10];
+        _outage = new EngineOutage(engine, _closing.Token);
         // Before any container exists: whatever this session creates is removed once the program is gone.
         _programEnd = options.JobsOutliveProgram ? null : ProgramEndWatcher.Start(DockerCleanupScript.For(engine.Endpoint, SessionId));
         _preparation = new Lazy<Task<Preparation>>(PrepareAsync);
@@ -76,6 +90,10 @@ internal sealed class DockerSession : IBatchSession
             var job = new DockerJob(new BatchJob($"batchpool-{_options.ExecutorName}-{SessionId}-{number}", jobs[i].Name), jobs[i].WorkerArguments);
             accepted[i] = job.Batch;
             _jobs[job.Batch] = job;
+            if (jobs[i].Attempt > 1)
+            {
+                _retried.Enqueue(job);
+            }
             _queue.Writer.TryWrite(job);
         }
         return ValueTask.FromResult<IReadOnlyList<BatchJob>>(accepted);
@@ -94,7 +112,7 @@ internal sealed class DockerSession : IBatchSession
             if (!queued.Started)
             {
                 // Not started: it never will be (its slot checks under this lock before starting it).
-                Ended(queued, new BatchJobOutcome(BatchJobState.Cancelled, Detail: "cancelled before it started"));
+                Ended(queued, ContainerEnds.CancelledBeforeStart);
                 return;
             }
             container = queued.ContainerId;
@@ -137,17 +155,17 @@ internal sealed class DockerSession : IBatchSession
         await Task.WhenAll(_slots).ConfigureAwait(false);
         while (_queue.Reader.TryRead(out var left))
         {
-            Ended(left, ShutDownBeforeStart);
+            Ended(left, ContainerEnds.ShutDownBeforeStart);
         }
         foreach (var left in _jobs.Values)
         {
-            Ended(left, ShutDownBeforeStart);
+            Ended(left, ContainerEnds.ShutDownBeforeStart);
         }
         await Task.WhenAll(_removals.Keys).ConfigureAwait(false);
         // Whatever a failed call may have left behind: every container with this session's label goes.
         try
         {
-            var leftovers = await _engine.ListAsync(new Dictionary<string, string> { [SessionLabel] = SessionId }, CancellationToken.None).ConfigureAwait(false);
+            var leftovers = await _outage.CallAsync(() => _engine.ListAsync(new Dictionary<string, string> { [SessionLabel] = SessionId }, CancellationToken.None)).ConfigureAwait(false);
             await Task.WhenAll(leftovers.Select(id => _engine.RemoveAsync(id, CancellationToken.None))).ConfigureAwait(false);
         }
         catch (ContainerEngineException)
@@ -177,10 +195,7 @@ internal sealed class DockerSession : IBatchSession
                 {
                     next = (following, CreateAsync(following));
                 }
-                if (await creating.ConfigureAwait(false) is { } container)
-                {
-                    await RunAsync(job, container).ConfigureAwait(false);
-                }
+                await RunTakenAsync(job, creating).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
@@ -190,35 +205,32 @@ internal sealed class DockerSession : IBatchSession
         {
             if (next is var (job, creating) && await creating.ConfigureAwait(false) is { } container)
             {
-                Ended(job, ShutDownBeforeStart);
+                Ended(job, ContainerEnds.ShutDownBeforeStart);
                 Remove(container);
             }
         }
     }
 
     /// <summary>
-    /// A slot that keeps one container (its worker idles on standard input) and runs each job in it as a process of its
-    /// own, through the engine's exec call: no container is created or removed per job. The container goes, and the next
-    /// job gets a new one, when a job was cancelled (the container is killed), ran out of memory, or was killed.
+    /// Runs a job taken from the queue once its container is made. Whatever goes wrong here that the steps do not expect
+    /// ends this job as lost (the executor runs it again), and the slot goes on: a slot that died would hold its job for ever.
     /// </summary>
-    private async Task RunReusingSlotAsync(int slot)
+    private async Task RunTakenAsync(DockerJob job, Task<string?> creating)
     {
         string? container = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            container = await creating.ConfigureAwait(false);
+            if (container is not null)
             {
-                while (!_closing.IsCancellationRequested && TryTake(out var job))
-                {
-                    container = await RunInSlotAsync(job, slot, container).ConfigureAwait(false);
-                }
+                await RunAsync(job, container).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+#pragma warning disable CA1031 // Any failure is this job's, reported through its outcome.
+        catch (Exception e) when (e is not OperationCanceledException || !_closing.IsCancellationRequested)
+#pragma warning restore CA1031
         {
-        }
-        finally
-        {
+            Ended(job, LostTo(job, e));
             if (container is not null)
             {
                 Remove(container);
@@ -226,174 +238,11 @@ internal sealed class DockerSession : IBatchSession
         }
     }
 
-    /// <summary>Runs a job in the slot's container (made first when there is none); returns the container the next job can use.</summary>
-    private async Task<string?> RunInSlotAsync(DockerJob job, int slot, string? container)
-    {
-        var preparation = await _preparation.Value.ConfigureAwait(false);
-        if (preparation.Failure is { } failure)
-        {
-            Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: failure));
-            return container;
-        }
-        string exec;
-        var fresh = false;
-        while (true)
-        {
-            if (container is null)
-            {
-                fresh = true;
-                try
-                {
-                    container = await _engine.CreateAsync(SlotSpecOf(slot, preparation), CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (ContainerEngineException e)
-                {
-                    Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: $"its container could not be created from image '{_settings.Image}': {e.Message}"));
-                    return null;
-                }
-                try
-                {
-                    await _engine.StartAsync(container, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (ContainerEngineException e)
-                {
-                    Ended(job, new BatchJobOutcome(BatchJobState.Failed, LogTail: await LogTailQuietlyAsync(container).ConfigureAwait(false), Detail: StartFailure(e)));
-                    Remove(container);
-                    return null;
-                }
-            }
-            try
-            {
-                exec = await _engine.ExecCreateAsync(container, WorkerCommand(job, preparation.WorkerPath!), _options.JobEnvironment(), _settings.User, CancellationToken.None).ConfigureAwait(false);
-                break;
-            }
-            catch (ContainerEngineException) when (!fresh)
-            {
-                // The slot's container stopped between jobs: make a new one.
-                Remove(container);
-                container = null;
-            }
-            catch (ContainerEngineException e)
-            {
-                // A new container that cannot take a job: its idle worker died at once (no dotnet, another runtime, ...).
-                Ended(job, await EndOfDeadContainerAsync(job, container, e).ConfigureAwait(false));
-                Remove(container);
-                return null;
-            }
-        }
-        if (!TryStart(job, container))
-        {
-            return container;
-        }
-        job.Batch.Location ??= $"container {Short(container)}";
-        job.Batch.ReportRunning();
-        var started = DateTimeOffset.UtcNow;
-        BatchJobOutcome outcome;
-        var keep = false;
-        try
-        {
-            var runningExec = _engine.ExecRunAsync(exec, LogTailLines, CancellationToken.None);
-            bool cancelledWhileStarting;
-            lock (job)
-            {
-                cancelledWhileStarting = job.CancelRequested;
-            }
-            if (cancelledWhileStarting)
-            {
-                await KillQuietlyAsync(container).ConfigureAwait(false);
-            }
-            var log = await runningExec.ConfigureAwait(false);
-            var code = await _engine.ExecExitCodeAsync(exec, CancellationToken.None).ConfigureAwait(false);
-            // A job that succeeded leaves its container as it was: only a failure needs the container's state.
-            var state = code == 0 && !job.CancelRequested
-                ? new ContainerEnd(0, false, null, Running: true)
-                : await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
-            // The engine flags a container out of memory only when its first process is killed: an exec'd job killed
-            // for memory shows as SIGKILL, and the engine's "oom" event says why.
-            var oom = state.OomKilled || (code == 128 + 9 && !job.CancelRequested && _settings.MemoryBytes is not null &&
-                await _engine.OutOfMemoryEventAsync(container, started.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None).ConfigureAwait(false));
-            outcome = !state.Running && !oom && !job.CancelRequested && code != 0
-                // The container itself stopped under the job (its idle worker died: no runtime for it, ...): its end says why.
-                ? await EndOfDeadContainerAsync(job, container, new ContainerEngineException($"the exec ended with code {code}: {log}")).ConfigureAwait(false)
-                : OutcomeOf(job, state with { ExitCode = code, OomKilled = oom }, log, container);
-            keep = state.Running && !oom && !job.CancelRequested && code is >= 0 and < 128;
-        }
-        catch (ContainerEngineException e)
-        {
-            // The exec could not run: no dotnet in the image, or the container died under it (its end says why).
-            outcome = IsMissingExecutable(e)
-                ? new BatchJobOutcome(BatchJobState.Failed, Detail: StartFailure(e))
-                : await EndOfDeadContainerAsync(job, container, e).ConfigureAwait(false);
-        }
-        Ended(job, outcome);
-        if (keep)
-        {
-            return container;
-        }
-        Remove(container);
-        return null;
-    }
+    private static BatchJobOutcome LostTo(DockerJob job, Exception e) =>
+        new(BatchJobState.Lost, Detail: $"the Docker session failed while it ran {job.Batch.Id}: {e.GetType().Name}: {e.Message}");
 
-    /// <summary>How a job ends whose new container stopped before it could run it: the container's own end, in its words.</summary>
-    private async Task<BatchJobOutcome> EndOfDeadContainerAsync(DockerJob job, string container, ContainerEngineException failure)
-    {
-        try
-        {
-            await _engine.WaitAsync(container, CancellationToken.None).ConfigureAwait(false);
-            var end = await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
-            var log = await _engine.LogTailAsync(container, LogTailLines, CancellationToken.None).ConfigureAwait(false);
-            var outcome = OutcomeOf(job, end, log, container);
-            return outcome.State == BatchJobState.Succeeded
-                ? new BatchJobOutcome(BatchJobState.Failed, 0, null, log, $"the worker in container {container} exited before it could run the job: {failure.Message}")
-                : outcome;
-        }
-        catch (ContainerEngineException e)
-        {
-            return new BatchJobOutcome(BatchJobState.Failed, Detail: $"container {container} could not run the job: {failure.Message} ({e.Message})");
-        }
-    }
-
-    /// <summary>A reusing slot's container: the worker idles in it, waiting on a standard input no one writes to.</summary>
-    private ContainerSpec SlotSpecOf(int slot, Preparation preparation) => new(
-        $"batchpool-{_options.ExecutorName}-{SessionId}-slot{slot}-{Interlocked.Increment(ref _lastJob).ToString(CultureInfo.InvariantCulture)}",
-        _settings.Image,
-        ["dotnet", preparation.WorkerPath!, "serve"],
-        new Dictionary<string, string>(_options.Environment),
-        new Dictionary<string, string>
-        {
-            [ExecutorLabel] = _options.ExecutorName,
-            [SessionLabel] = SessionId,
-            [SlotLabel] = slot.ToString(CultureInfo.InvariantCulture),
-        },
-        preparation.Mounts,
-        _settings.User,
-        _settings.NanoCpus,
-        _settings.MemoryBytes,
-        KeepStdinOpen: true,
-        preparation.ReadOnlyMounts,
-        preparation.HostNetwork);
 
     private static IReadOnlyList<string> WorkerCommand(DockerJob job, string workerPath) => ["dotnet", workerPath, .. job.WorkerArguments];
-
-    /// <summary>The executor's folder: the worker was shipped to its <c>worker/</c>.</summary>
-    private static string ExecutorFolderOf(string workerPath) => Path.GetDirectoryName(Path.GetDirectoryName(workerPath))!;
-
-    /// <summary>
-    /// How the session's containers run the worker. With a folder: the worker shipped into the executor's folder, which is
-    /// mounted (and nothing else), without network. With a bucket: the worker's own folder on this machine (which holds the
-    /// store's package too) mounted read-only, and the host's network, through which the workers reach the bucket; the
-    /// jobs' data never passes through this machine's file system.
-    /// </summary>
-    private async Task<Preparation> WorkerPreparationAsync()
-    {
-        if (_storage is FileSystemStorage folder)
-        {
-            var key = await _options.Worker.ShipAsync(folder, _options.ExecutorName).ConfigureAwait(false);
-            var workerPath = folder.PathOf(key);
-            return new Preparation(workerPath, null, [ExecutorFolderOf(workerPath)], [], HostNetwork: false);
-        }
-        return new Preparation(_options.Worker.EntryAssemblyPath, null, [], [_options.Worker.Folder], HostNetwork: true);
-    }
 
     /// <summary>Waits for the next job that is still to run and starts creating its container; null once the queue is closed.</summary>
     private async Task<(DockerJob, Task<string?>)?> TakeAsync()
@@ -408,11 +257,12 @@ internal sealed class DockerSession : IBatchSession
         return null;
     }
 
+    /// <summary>The next job to run: a retried one first, else the oldest; each job is taken once.</summary>
     private bool TryTake(out DockerJob job)
     {
-        while (_queue.Reader.TryRead(out job!))
+        while (_retried.TryDequeue(out job!) || _queue.Reader.TryRead(out job!))
         {
-            if (!job.Batch.HasEnded)
+            if (!job.Batch.HasEnded && job.TryTake())
             {
                 return true;
             }
@@ -431,11 +281,11 @@ internal sealed class DockerSession : IBatchSession
         }
         try
         {
-            return await _engine.CreateAsync(SpecOf(job, preparation), CancellationToken.None).ConfigureAwait(false);
+            return await _outage.CallAsync(() => _engine.CreateAsync(SpecOf(job, preparation), CancellationToken.None)).ConfigureAwait(false);
         }
         catch (ContainerEngineException e)
         {
-            Ended(job, new BatchJobOutcome(BatchJobState.Failed, Detail: $"its container could not be created from image '{_settings.Image}': {e.Message}"));
+            Ended(job, ContainerEnds.CreateFailed(_settings.Image, e.Message));
             return null;
         }
     }
@@ -455,7 +305,7 @@ internal sealed class DockerSession : IBatchSession
         }
         if (!start)
         {
-            Ended(job, ShutDownBeforeStart);
+            Ended(job, ContainerEnds.ShutDownBeforeStart);
         }
         return start;
     }
@@ -470,11 +320,11 @@ internal sealed class DockerSession : IBatchSession
         }
         try
         {
-            await _engine.StartAsync(container, CancellationToken.None).ConfigureAwait(false);
+            await _outage.CallAsync(() => _engine.StartAsync(container, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (ContainerEngineException e)
         {
-            Ended(job, new BatchJobOutcome(BatchJobState.Failed, LogTail: await LogTailQuietlyAsync(container).ConfigureAwait(false), Detail: StartFailure(e)));
+            Ended(job, ContainerEnds.StartFailed(_settings.Image, e.Message, await LogTailQuietlyAsync(container).ConfigureAwait(false)));
             Remove(container);
             return;
         }
@@ -493,18 +343,18 @@ internal sealed class DockerSession : IBatchSession
         BatchJobOutcome outcome;
         try
         {
-            var exit = await _engine.WaitAsync(container, CancellationToken.None).ConfigureAwait(false);
+            var exit = await _outage.CallAsync(() => _engine.WaitAsync(container, CancellationToken.None)).ConfigureAwait(false);
             // A clean exit needs no inspection: the out-of-memory flag and the engine's error only explain a failure. The log
             // is still read, since a worker that exits 0 without writing its output (a call of Environment.Exit(0)) fails.
             var end = exit is { ExitCode: 0, Error: null }
                 ? new ContainerEnd(0, false, null)
-                : await _engine.InspectEndAsync(container, CancellationToken.None).ConfigureAwait(false);
-            var log = await _engine.LogTailAsync(container, LogTailLines, CancellationToken.None).ConfigureAwait(false);
-            outcome = OutcomeOf(job, end, log);
+                : await _outage.CallAsync(() => _engine.InspectEndAsync(container, CancellationToken.None)).ConfigureAwait(false);
+            var log = await _outage.CallAsync(() => _engine.LogTailAsync(container, LogTailLines, CancellationToken.None)).ConfigureAwait(false);
+            outcome = OutcomeOf(job, end, log, job.Batch.Id);
         }
         catch (ContainerEngineException e)
         {
-            outcome = new BatchJobOutcome(BatchJobState.Lost, Detail: $"the engine lost container {job.Batch.Id}: {e.Message}");
+            outcome = ContainerEnds.EngineLost(job.Batch.Id, e.Message);
         }
         Ended(job, outcome);
         Remove(container);
@@ -532,97 +382,16 @@ internal sealed class DockerSession : IBatchSession
             HostNetwork: preparation.HostNetwork);
     }
 
-    private BatchJobOutcome OutcomeOf(DockerJob job, ContainerEnd end, string log, string? container = null)
+    /// <summary>The container's end in the words every backend reports in: <see cref="ContainerEnds.OutcomeOf"/>, with this job's facts.</summary>
+    private BatchJobOutcome OutcomeOf(DockerJob job, ContainerEnd end, string log, string container)
     {
-        var name = container ?? job.Batch.Id;
-        var code = (int)end.ExitCode;
-        if (end.OomKilled)
+        bool cancelled;
+        lock (job)
         {
-            var limit = _settings.MemoryBytes is { } bytes ? $"its memory limit of {MemorySize.Describe(bytes)} (memoryPerJob)" : "the memory it could get";
-            return new BatchJobOutcome(BatchJobState.OutOfMemory, null, code > 128 ? code - 128 : null, log,
-                $"out of memory: container {name} was killed by the kernel for going over {limit}");
+            cancelled = job.CancelRequested;
         }
-        if (code == 0)
-        {
-            return new BatchJobOutcome(BatchJobState.Succeeded, 0, LogTail: log);
-        }
-        if (job.CancelRequested)
-        {
-            return new BatchJobOutcome(BatchJobState.Cancelled, null, code > 128 ? code - 128 : null, log, $"cancelled: container {name} was killed");
-        }
-        if (code == CommandNotFound && log.Contains("exec dotnet failed", StringComparison.Ordinal))
-        {
-            // The engine's init could not find the dotnet host in the image.
-            return new BatchJobOutcome(BatchJobState.Failed, code, null, log, $"image '{_settings.Image}' cannot start the worker, it has no .NET runtime: {NeedsRuntime}");
-        }
-        if (code == HostFrameworkMissing || log.Contains("You must install or update .NET", StringComparison.Ordinal))
-        {
-            return new BatchJobOutcome(BatchJobState.Failed, code, null, log, $"image '{_settings.Image}' has no .NET runtime that runs the worker: {NeedsRuntime}");
-        }
-        if (code > 128 && code < 128 + 65)
-        {
-            return new BatchJobOutcome(BatchJobState.Failed, null, code - 128, log, $"container {name} was killed by signal {code - 128}{(code == 137 ? " (SIGKILL)" : "")}");
-        }
-        return new BatchJobOutcome(BatchJobState.Failed, code, null, log, $"the worker in container {name} exited with code {code}" +
-            (string.IsNullOrEmpty(end.Error) ? "" : $"; the engine says: {end.Error}"));
+        return ContainerEnds.OutcomeOf(new ContainerEndFacts(container, end.ExitCode, end.OomKilled, end.Error, cancelled, log), _settings.Image, _settings.MemoryBytes);
     }
-
-    /// <summary>The exit code of a command that could not be executed (the init's, when the image has no dotnet).</summary>
-    private const int CommandNotFound = 127;
-
-    /// <summary>The exit code of the dotnet host when the framework the worker needs is not installed (0x80008096).</summary>
-    private const int HostFrameworkMissing = 0x96;
-
-    private static string NeedsRuntime =>
-        $"the worker needs the .NET {WorkerDistribution.RuntimeVersion} runtime (Microsoft.NETCore.App {WorkerDistribution.RuntimeVersion}.x) " +
-        $"and a 'dotnet' on the image's PATH. Use the default image {DockerBackend.DefaultImage}, or an image built FROM " +
-        $"mcr.microsoft.com/dotnet/runtime:{WorkerDistribution.RuntimeVersion}.";
-
-    private static bool IsMissingExecutable(ContainerEngineException e) =>
-        e.Message.Contains("executable file not found", StringComparison.Ordinal) || e.Message.Contains("no such file or directory", StringComparison.Ordinal);
-
-    private string StartFailure(ContainerEngineException e) =>
-        IsMissingExecutable(e)
-            ? $"image '{_settings.Image}' cannot start the worker, it has no .NET runtime: {NeedsRuntime} The engine says: {e.Message}"
-            : $"its container could not start from image '{_settings.Image}': {e.Message}";
-
-    private async Task<Preparation> PrepareAsync()
-    {
-        var image = _settings.Image;
-        try
-        {
-            if (!await _engine.ImageExistsAsync(image, CancellationToken.None).ConfigureAwait(false))
-            {
-                try
-                {
-                    await _engine.PullAsync(image, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (ContainerEngineException e)
-                {
-                    return Preparation.Failed($"image '{image}' is not on the Docker engine at {_engine.Endpoint} and could not be pulled: {e.Message}.{Hint(image)}");
-                }
-                if (!await _engine.ImageExistsAsync(image, CancellationToken.None).ConfigureAwait(false))
-                {
-                    return Preparation.Failed($"image '{image}' is not on the Docker engine at {_engine.Endpoint}, and pulling it did not bring it.{Hint(image)}");
-                }
-            }
-            return await WorkerPreparationAsync().ConfigureAwait(false);
-        }
-        catch (ContainerEngineException e)
-        {
-            return Preparation.Failed(e.Message);
-        }
-#pragma warning disable CA1031 // Whatever stops the session's preparation is every job's failure, with its reason.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return Preparation.Failed($"the worker could not be shipped to storage: {e.Message}");
-        }
-    }
-
-    private static string Hint(string image) => image == DockerBackend.DefaultImage
-        ? " BatchPool's default worker image is built on this machine by docker/build-worker-image.sh (see the README's Docker section)."
-        : "";
 
     private void Ended(DockerJob job, BatchJobOutcome outcome)
     {
@@ -641,7 +410,7 @@ internal sealed class DockerSession : IBatchSession
     {
         try
         {
-            await _engine.RemoveAsync(container, CancellationToken.None).ConfigureAwait(false);
+            await _outage.CallAsync(() => _engine.RemoveAsync(container, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (ContainerEngineException)
         {
@@ -653,7 +422,7 @@ internal sealed class DockerSession : IBatchSession
     {
         try
         {
-            await _engine.KillAsync(container, CancellationToken.None).ConfigureAwait(false);
+            await _outage.CallAsync(() => _engine.KillAsync(container, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (ContainerEngineException)
         {
@@ -664,30 +433,11 @@ internal sealed class DockerSession : IBatchSession
     {
         try
         {
-            return await _engine.LogTailAsync(container, LogTailLines, CancellationToken.None).ConfigureAwait(false);
+            return await _outage.CallAsync(() => _engine.LogTailAsync(container, LogTailLines, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (ContainerEngineException)
         {
             return null;
         }
-    }
-
-    private sealed record Preparation(string? WorkerPath, string? Failure, IReadOnlyList<string> Mounts, IReadOnlyList<string> ReadOnlyMounts, bool HostNetwork)
-    {
-        public static Preparation Failed(string failure) => new(null, failure, [], [], false);
-    }
-
-    /// <summary>A job and where its container is; guarded by locking the instance.</summary>
-    private sealed class DockerJob(BatchJob batch, IReadOnlyList<string> workerArguments)
-    {
-        public BatchJob Batch { get; } = batch;
-
-        public IReadOnlyList<string> WorkerArguments { get; } = workerArguments;
-
-        public string? ContainerId { get; set; }
-
-        public bool Started { get; set; }
-
-        public bool CancelRequested { get; set; }
     }
 }

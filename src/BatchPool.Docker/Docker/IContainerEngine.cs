@@ -11,6 +11,9 @@ internal interface IContainerEngine : IDisposable
 
     Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken);
 
+    /// <summary>Asks the engine whether it answers (its ping call).</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
     Task PullAsync(string image, CancellationToken cancellationToken);
 
     /// <summary>Creates a container (not started) and returns its id.</summary>
@@ -82,9 +85,16 @@ internal sealed record ContainerEnd(long ExitCode, bool OomKilled, string? Error
 /// <summary>The engine refused an operation or could not be reached; the message says which, in the engine's words.</summary>
 internal sealed class ContainerEngineException : Exception
 {
-    public ContainerEngineException(string message, int? statusCode = null, Exception? innerException = null)
-        : base(message, innerException) => StatusCode = statusCode;
+    public ContainerEngineException(string message, int? statusCode = null, Exception? innerException = null, bool unreachable = false)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+        Unreachable = unreachable;
+    }
 
     /// <summary>The engine's HTTP status, when it answered.</summary>
     public int? StatusCode { get; }
+
+    /// <summary>The engine could not be reached, or its answer was cut short (it stopped or restarts): the call may work once it is back.</summary>
+    public bool Unreachable { get; }
 }

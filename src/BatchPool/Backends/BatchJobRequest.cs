@@ -10,4 +10,13 @@ namespace BatchPool.Backends;
 /// worker itself, and storage holds no copy. Empty otherwise: the input is in storage. A sequence, not one buffer: the
 /// parts every job of a submission shares (the code manifest) are not copied into each job's input.
 /// </param>
-public sealed record BatchJobRequest(string Name, IReadOnlyList<string> WorkerArguments, ReadOnlySequence<byte> Input = default);
+public sealed record BatchJobRequest(string Name, IReadOnlyList<string> WorkerArguments, ReadOnlySequence<byte> Input = default)
+{
+    /// <summary>
+    /// Which attempt of its job this is: 1 for the first, more when the executor runs again a job lost to the
+    /// infrastructure. A session runs a later attempt before the jobs it holds that have not started: the job was
+    /// submitted before them, and a <c>Map</c> waits for its results in order (at the back of a long queue, a retried
+    /// job's result would come last, and its wait could time out while every other job ran).
+    /// </summary>
+    public int Attempt { get; init; } = 1;
+}

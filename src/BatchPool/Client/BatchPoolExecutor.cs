@@ -559,7 +559,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             }
             // The lost attempt's output, if any, is not deleted: a rejected one is rejected again, and one storage failed
             // to read is the result of an attempt that completed, as good as the next one's.
-            var accepted = await _session.SubmitAsync([request]).ConfigureAwait(false);
+            var accepted = await _session.SubmitAsync([request with { Attempt = pending.Attempt }]).ConfigureAwait(false);
             pending.Retry(accepted[0]);
             accepted[0].WhenEnded(pending);
         }

@@ -26,6 +26,9 @@ internal sealed class ClientProgram : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Whether the client program has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     public static string ProgramPath =>
         typeof(ClientProgram).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FaultsProgramPath").Value
         ?? throw new InvalidOperationException("the test build did not record where BatchPool.Faults is");
@@ -36,8 +39,11 @@ internal sealed class ClientProgram : IDisposable
         var name = $"fate-{backend}-{Guid.NewGuid().ToString("N")[..8]}";
         var root = Path.Combine(Path.GetTempPath(), "batchpool-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
-        var start = new ProcessStartInfo(CodecHostRun.DotnetPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[ProgramPath, "hold", name, jobs.ToString(System.Globalization.CultureInfo.InvariantCulture), Path.Combine(root, "pids")])
+        // Through env --default-signal=INT (which execs it): a test process started in the background of a non-interactive
+        // shell ignores SIGINT, the client would inherit that, and the SIGINT test would wait 90 s for a client that never
+        // saw its signal (as it did in a helper's run).
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["--default-signal=INT", CodecHostRun.DotnetPath, ProgramPath, "hold", name, jobs.ToString(System.Globalization.CultureInfo.InvariantCulture), Path.Combine(root, "pids")])
         {
             start.ArgumentList.Add(argument);
         }
