@@ -213,6 +213,13 @@ internal sealed class SlurmSession : IBatchSession
         _statusWatcher?.Dispose();
         _programEnd?.Dispose();
         _prepare.Dispose();
+        if (_options.CleanupBucket && !ReferenceEquals(_storage, _jobStorage))
+        {
+            // With a bucket, the shared folder holds this session's own files (worker, scripts, status files, logs): the
+            // executor deletes its folder in the bucket, and these go with it. With the folder alone, the executor's
+            // delete covers both.
+            await _storage.DeleteFolderAsync(_layout.Folder).ConfigureAwait(false);
+        }
         _backend.Forget(this);
     }
 
