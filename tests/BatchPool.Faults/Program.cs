@@ -2,7 +2,7 @@ using System.Globalization;
 using BatchPool.Faults;
 
 // hold NAME JOBS PID-FOLDER [--leave]: a client holding running jobs (see HoldingClient).
-// suite [local] [docker] [slurm]: runs the fault suite and prints its table (see FaultSuite).
+// suite [local] [docker] [slurm] [slurm-nodes]: runs the fault suite and prints its table (see FaultSuite).
 return args switch
 {
     ["hold", var name, var jobs, var pids, .. var rest] => HoldingClient.Run(name, int.Parse(jobs, CultureInfo.InvariantCulture), pids, rest.Contains("--leave")),
@@ -12,6 +12,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: BatchPool.Faults hold NAME JOBS PID-FOLDER [--leave] | suite [local] [docker] [slurm]");
+    Console.Error.WriteLine("usage: BatchPool.Faults hold NAME JOBS PID-FOLDER [--leave] | suite [local] [docker] [slurm] [slurm-nodes]");
     return 2;
 }
