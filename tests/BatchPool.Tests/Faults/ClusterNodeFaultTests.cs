@@ -19,6 +19,29 @@ public sealed class ClusterNodeFaultTests
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
 
     [Fact]
+    public async Task A_job_on_a_node_that_goes_down_is_reported_lost_with_slurms_words()
+    {
+        await using var cluster = SlurmCluster.NewBackend();
+        // One attempt: by default the job runs again on the other node (see the next test).
+        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Name = "slurm-node-down", Backend = cluster.Backend, MaxAttempts = 1 });
+        var future = bpe.Submit(() => SleepFor(600));
+        Assert.True(SpinWait.SpinUntil(() => future.Running, Patience));
+        var node = SlurmCluster.Run("squeue", "--noheader", "--name=slurm-node-down", "--format=%N").Output.Trim();
+        Assert.Contains(node, new[] { "node1", "node2" });
+        try
+        {
+            Assert.Equal(0, SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=down", "reason=batchpool-test").ExitCode);
+            var error = Assert.Throws<BatchJobFailedException>(() => future.Result(Patience));
+            Assert.Equal(BatchPool.Backends.BatchJobState.Lost, error.State);
+            Assert.Contains("NODE_FAIL", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NodeFaults.Resume(node);
+        }
+    }
+
+    [Fact]
     public async Task A_map_whose_node_is_taken_down_runs_the_lost_calls_again_on_the_other_node()
     {
         await using var cluster = SlurmCluster.NewBackend();
@@ -78,6 +101,12 @@ public sealed class ClusterNodeFaultTests
             NodeFaults.Resume(node);
         }
         GC.KeepAlive(killed);
+    }
+
+    private static int SleepFor(int seconds)
+    {
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        return seconds;
     }
 
     /// <summary>The calls' function, made here so that its closure holds only what it needs (not the executor).</summary>

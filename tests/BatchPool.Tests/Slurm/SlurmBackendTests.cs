@@ -88,30 +88,6 @@ public sealed class SlurmBackendTests
     }
 
     [Fact]
-    public async Task A_job_on_a_node_that_goes_down_is_reported_lost_with_slurms_words()
-    {
-        await using var cluster = SlurmCluster.NewBackend();
-        // One attempt: by default the job runs again on the other node (see the next test).
-        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Name = "slurm-node-down", Backend = cluster.Backend, MaxAttempts = 1 });
-        var future = bpe.Submit(() => SleepFor(600));
-        Assert.True(SpinWait.SpinUntil(() => future.Running, Patience));
-        var node = SlurmCluster.Run("squeue", "--noheader", "--name=slurm-node-down", "--format=%N").Output.Trim();
-        Assert.Contains(node, new[] { "node1", "node2" });
-        try
-        {
-            Assert.Equal(0, SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=down", "reason=batchpool-test").ExitCode);
-            var error = Assert.Throws<BatchJobFailedException>(() => future.Result(Patience));
-            Assert.Equal(BatchJobState.Lost, error.State);
-            Assert.Contains("NODE_FAIL", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=resume");
-            SpinWait.SpinUntil(() => SlurmCluster.Run("sinfo", "--noheader", $"--nodes={node}", "--format=%t").Output.Trim() == "idle", Patience);
-        }
-    }
-
-    [Fact]
     public async Task A_job_gets_the_variables_listed_for_passing_and_what_the_worker_needs_but_no_other_of_the_clients()
     {
         // Names of this test's own: set in this process only, which every other test ignores.
