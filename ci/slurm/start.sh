@@ -16,6 +16,8 @@ if [ -n "$missing" ]; then
 fi
 
 sed -e "s/@NET@/$net/g" -e "s/@CPUS@/$cpus/g" "$here/slurm.conf.in" > /tmp/batchpool-slurm.conf
+# A cluster already running reads a changed configuration once told to (below).
+reconfigure=0; cmp -s /tmp/batchpool-slurm.conf /etc/slurm/slurm.conf || reconfigure=1
 install -D -m 0644 /tmp/batchpool-slurm.conf /etc/slurm/slurm.conf
 grep -q " batchpool-ctl\$" /etc/hosts || echo "$net.1 batchpool-ctl" >> /etc/hosts
 for n in 1 2; do grep -q " node$n\$" /etc/hosts || echo "$net.1$n node$n" >> /etc/hosts; done
@@ -62,6 +64,9 @@ for n in 1 2; do
   alive "/run/slurm/slurmd-node$n.pid" ||
     nsenter --net="/run/netns/bpnode$n" unshare --uts sh -c "hostname node$n && exec /usr/sbin/slurmd -N node$n"
 done
+[ "$reconfigure" = 0 ] || scontrol reconfigure || true
+# A node left down by an interrupted fault test (ReturnToService=1 keeps it down) is put back.
+for node in $(sinfo -h -N -t down,drain -o '%N' 2>/dev/null | sort -u); do scontrol update nodename="$node" state=resume || true; done
 for _ in $(seq 150); do
   [ "$(sinfo -h -N -o '%t' 2>/dev/null | sort -u | tr -d '\n')" = "idle" ] && break
   sleep 0.2

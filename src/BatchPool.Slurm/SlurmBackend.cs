@@ -15,7 +15,10 @@ namespace BatchPool;
 /// <remarks>
 /// This machine must be a Slurm submit host (<c>sbatch</c>, <c>squeue</c> and <c>scancel</c> on PATH, or in
 /// <see cref="SlurmBinFolder"/>). Jobs are named after their executor; a job's log is
-/// <c>batch-pool-executor/NAME/slurm/logs/ARRAY_TASK.log</c> in <c>remoteTmpdir</c>.
+/// <c>batch-pool-executor/NAME/slurm/logs/ARRAY_TASK.log</c> in <c>remoteTmpdir</c>. A job gets of this process's
+/// environment only <c>PATH</c>, <c>HOME</c> and <c>DOTNET_ROOT</c> (what the worker needs to start) and the variables
+/// listed in <see cref="BatchPoolExecutorOptions.PassEnvironment"/> (sbatch's <c>--export</c>; an <c>--export</c> in
+/// <see cref="ExtraSbatchArgs"/> comes later and wins), besides Slurm's own <c>SLURM_*</c> variables.
 /// </remarks>
 public sealed class SlurmBackend : IBatchBackend
 {
@@ -257,7 +260,11 @@ public sealed class SlurmBackend : IBatchBackend
 
     private List<string> SbatchArgumentsFor(BatchSessionOptions options)
     {
-        List<string> arguments = [$"--job-name={options.ExecutorName}", $"--chdir={_storage.RootPath}", "--no-requeue"];
+        List<string> arguments =
+        [
+            $"--job-name={options.ExecutorName}", $"--chdir={_storage.RootPath}", "--no-requeue",
+            SlurmJobEnvironment.ExportOption(options.JobEnvironment().Keys, name => Environment.GetEnvironmentVariable(name) is not null),
+        ];
         if (CpusPerTask(options) is { } cpus)
         {
             arguments.Add(FormattableString.Invariant($"--cpus-per-task={cpus}"));

@@ -49,6 +49,12 @@ internal static class FaultSuite
             {
                 Measure(() => ClientKilled("slurm"));
             }
+            if (backends.Contains("slurm-nodes"))
+            {
+                // These disturb the cluster for everyone using it: run them alone (flock -x on its lock).
+                Measure(() => SlurmNodeLost(root, "a node taken down (scontrol update state=down) during a map", TakeDown, Resume));
+                Measure(() => SlurmNodeLost(root, "kill -9 of a node's slurmd during a map", KillSlurmd, RestartSlurmd));
+            }
         }
         finally
         {
@@ -469,6 +475,118 @@ internal static class FaultSuite
         var took = clock.Elapsed;
         var orphans = left();
         return new Row("client SIGKILL while its jobs run", backend, 2, 0, 0, 0, orphans, took, $"{before} jobs running at the kill; time = until none was left");
+    }
+
+    /// <summary>
+    /// A 16-job map of 15 s calls on Slurm (both nodes busy) during which the node of the first call is lost (<paramref name="lose"/>),
+    /// then put back (<paramref name="restore"/>): the results, where each call ran, and the time until the map ended.
+    /// </summary>
+    private static Row SlurmNodeLost(string root, string fault, Func<string, string> lose, Action<string> restore)
+    {
+        const int Jobs = 16;
+        var folder = Path.Combine(root, "slurm-" + Guid.NewGuid().ToString("N")[..6]);
+        var marks = Path.Combine(folder, "marks");
+        Directory.CreateDirectory(marks);
+        var backend = new SlurmBackend(folder);
+        using var disposeBackend = new BackendDisposal(backend);
+        using var executor = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = backend, HandleSignals = false });
+        var clock = Stopwatch.StartNew();
+        var map = Task.Run(() => executor.Map(RecordingNodes(marks), Enumerable.Range(0, Jobs), timeout: TimeSpan.FromMinutes(10)).ToList());
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (Directory.GetFiles(marks).Length < 8 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(100);
+        }
+        var node = File.ReadAllText(Directory.GetFiles(marks)[0]).Trim().Split(' ')[0];
+        var faultAt = clock.Elapsed;
+        var how = lose(node);
+        try
+        {
+            var hangs = 0;
+            List<(int Item, string Nodes)> results = [];
+            try
+            {
+                results = map.WaitAsync(TimeSpan.FromMinutes(12)).Result;
+            }
+            catch (AggregateException e) when (e.InnerException is TimeoutException)
+            {
+                hangs = 1;
+            }
+            var took = clock.Elapsed;
+            var right = results.Where((r, i) => r.Item == i).Count();
+            var rerun = results.Count(r => r.Nodes.Contains(' ', StringComparison.Ordinal));
+            var rerunElsewhere = results.Count(r => r.Nodes.Split(' ') is [var first, .., var last] && first == node && last != node);
+            return new Row(fault, "slurm", Jobs, right, Jobs - right - (hangs * Jobs), hangs, 0, took,
+                $"{how}; {rerun} calls ran again, {rerunElsewhere} of them first on {node} then elsewhere; the map ended {Seconds(took - faultAt)} after the fault");
+        }
+        finally
+        {
+            restore(node);
+        }
+    }
+
+    /// <summary>The calls' function, made here so that its closure holds only what it needs (not the executor).</summary>
+    private static Func<int, (int Item, string Nodes)> RecordingNodes(string marks) => i => RecordsItsNodes(marks, i);
+
+    private static (int Item, string Nodes) RecordsItsNodes(string marks, int item)
+    {
+        var mark = Path.Combine(marks, item.ToString(CultureInfo.InvariantCulture));
+        var firstRun = !File.Exists(mark);
+        File.AppendAllText(mark, (Environment.GetEnvironmentVariable("SLURMD_NODENAME") ?? "?") + " ");
+        if (firstRun)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(15));
+        }
+        return (item, File.ReadAllText(mark).Trim());
+    }
+
+    private static string TakeDown(string node)
+    {
+        Run("scontrol", "update", $"nodename={node}", "state=down", "reason=batchpool-faults");
+        return $"{node} taken down";
+    }
+
+    private static void Resume(string node)
+    {
+        Run("scontrol", "update", $"nodename={node}", "state=resume");
+        WaitIdle(node);
+    }
+
+    private static string KillSlurmd(string node)
+    {
+        var pid = File.ReadAllText($"/run/slurm/slurmd-{node}.pid").Trim();
+        Run("kill", "-9", pid);
+        return $"slurmd of {node} (pid {pid}) killed";
+    }
+
+    /// <summary>Starts the node's slurmd again as ci/slurm/start.sh does, and resumes the node if Slurm took it down meanwhile.</summary>
+    private static void RestartSlurmd(string node)
+    {
+        // Not through Run: the daemon's children could keep its output pipes open.
+        var start = new ProcessStartInfo("nsenter") { UseShellExecute = false };
+        foreach (var argument in (string[])[$"--net=/run/netns/bpnode{node[^1]}", "unshare", "--uts", "sh", "-c", $"hostname {node} && exec /usr/sbin/slurmd -N {node}"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using (var slurmd = Process.Start(start)!)
+        {
+            slurmd.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+        WaitIdle(node);
+    }
+
+    private static void WaitIdle(string node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        string state;
+        while ((state = Run("sinfo", "--noheader", $"--nodes={node}", "--format=%t").Output.Trim()) != "idle" && DateTime.UtcNow < deadline)
+        {
+            if (state.StartsWith("down", StringComparison.Ordinal))
+            {
+                Run("scontrol", "update", $"nodename={node}", "state=resume");
+            }
+            Thread.Sleep(500);
+        }
     }
 
     private static bool IsRunning(int pid)

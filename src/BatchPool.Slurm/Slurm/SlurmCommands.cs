@@ -39,11 +39,6 @@ internal sealed class SlurmSubmissionException(string message) : Exception(messa
 /// <summary>Slurm through its command-line tools: <c>sbatch</c>, <c>squeue</c>, <c>scancel</c>.</summary>
 internal sealed class SlurmCommandLine(string? binFolder) : ISlurmClient
 {
-    // squeue --json ignores --jobs in Slurm 22.05 (it lists every job of the cluster), so the status is read from -O
-    // columns of fixed widths (a pending job's node list is blank).
-    private static readonly (string Name, int Width)[] Columns = [("JobArrayID", 48), ("State", 24), ("Reason", 48), ("NodeList", 256), ("exit_code", 12)];
-    private static readonly string StatusColumns = string.Join(',', Columns.Select(c => $"{c.Name}:{c.Width}"));
-
     public async Task<long> SubmitArrayAsync(int taskCount, int? maxRunning, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var (exitCode, output, error) = await RunAsync("sbatch", ["--parsable", ArraySpec(taskCount, maxRunning), .. arguments], environment, cancellationToken).ConfigureAwait(false);
@@ -68,7 +63,7 @@ internal sealed class SlurmCommandLine(string? binFolder) : ISlurmClient
             return [];
         }
         var (exitCode, output, error) = await RunAsync(
-            "squeue", ["--noheader", "--states=all", $"--jobs={string.Join(',', arrayIds)}", $"--Format={StatusColumns}"], null, cancellationToken).ConfigureAwait(false);
+            "squeue", ["--noheader", "--states=all", $"--jobs={string.Join(',', arrayIds)}", SlurmSqueueOutput.FormatOption], null, cancellationToken).ConfigureAwait(false);
         if (exitCode != 0)
         {
             // Every id of the list was forgotten (older than MinJobAge): squeue says "Invalid job id specified".
@@ -76,15 +71,7 @@ internal sealed class SlurmCommandLine(string? binFolder) : ISlurmClient
                 ? []
                 : throw new InvalidOperationException($"squeue failed (exit code {exitCode}): {error.Trim()}");
         }
-        var tasks = new List<SlurmTaskStatus>();
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (Parse(line) is { } task)
-            {
-                tasks.Add(task);
-            }
-        }
-        return tasks;
+        return SlurmSqueueOutput.ParseAll(output);
     }
 
     public async Task CancelAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken)
@@ -127,52 +114,6 @@ internal sealed class SlurmCommandLine(string? binFolder) : ISlurmClient
             }
         }
         return total;
-    }
-
-    /// <summary>One line of <see cref="StatusColumns"/>: "12_3 COMPLETED None node1 0", or "12_[4-99] PENDING ...".</summary>
-    internal static SlurmTaskStatus? Parse(string line)
-    {
-        var columns = new string[Columns.Length];
-        var at = 0;
-        for (var i = 0; i < Columns.Length; i++)
-        {
-            // squeue pads each column to its width, and cuts what is longer; the last one may lose its padding.
-            var width = i == Columns.Length - 1 ? Math.Max(0, line.Length - at) : Math.Min(Columns[i].Width, Math.Max(0, line.Length - at));
-            columns[i] = line.Substring(at, width).Trim();
-            at += width;
-        }
-        var id = columns[0];
-        var underscore = id.IndexOf('_', StringComparison.Ordinal);
-        if (!long.TryParse(underscore < 0 ? id : id[..underscore], NumberStyles.None, CultureInfo.InvariantCulture, out var arrayId))
-        {
-            return null;
-        }
-        _ = int.TryParse(columns[4], NumberStyles.None, CultureInfo.InvariantCulture, out var waitStatus);
-        return new SlurmTaskStatus(arrayId, underscore < 0 ? [0] : TasksOf(id[(underscore + 1)..]), columns[1], columns[2], columns[3], waitStatus);
-    }
-
-    /// <summary>"3", or "[0-4,7]" or "[5-99%10]" (tasks not yet split off their array, at most 10 running at once).</summary>
-    private static List<int> TasksOf(string text)
-    {
-        var tasks = new List<int>();
-        text = text.Trim('[', ']');
-        if (text.IndexOf('%', StringComparison.Ordinal) is var throttle and >= 0)
-        {
-            text = text[..throttle];
-        }
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var bounds = part.Split('-');
-            if (int.TryParse(bounds[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first))
-            {
-                var last = bounds.Length > 1 && int.TryParse(bounds[1], NumberStyles.None, CultureInfo.InvariantCulture, out var end) ? end : first;
-                for (var task = first; task <= last; task++)
-                {
-                    tasks.Add(task);
-                }
-            }
-        }
-        return tasks;
     }
 
     private async Task<(int ExitCode, string Output, string Error)> RunAsync(

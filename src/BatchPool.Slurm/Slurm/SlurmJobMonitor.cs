@@ -1,30 +1,6 @@
-using System.Globalization;
 using BatchPool.Worker;
 
 namespace BatchPool.Backends.Slurm;
-
-/// <summary>
-/// An array task the monitor watches until its jobs ended: one job, or, in a <paramref name="Packed"/> array, several
-/// that one worker runs one after another, each recording its start and exit code beside the task's own status files.
-/// </summary>
-internal sealed record SlurmTrackedTask(IReadOnlyList<BatchJob> Jobs, long ArrayId, int Task, string LogPath, string StatusPrefix, bool Packed)
-{
-    /// <summary>Slurm's id of the task, as scancel takes it.</summary>
-    public string TaskId { get; } = FormattableString.Invariant($"{ArrayId}_{Task}");
-
-    /// <summary>The exit code of the task's worker, written by the job script.</summary>
-    public string StatusPath => StatusPrefix + ".exit";
-
-    /// <summary>
-    /// Completes when Slurm says the task ended (or no longer lists it). Its jobs may end before, from their status files,
-    /// while the worker or the script is still exiting.
-    /// </summary>
-    public Task Finished => _finished.Task;
-
-    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    internal void MarkFinished() => _finished.TrySetResult();
-}
 
 /// <summary>
 /// Watches every job a <see cref="SlurmBackend"/> submitted, with one <c>squeue</c> for all of them per round: quick rounds
@@ -32,6 +8,12 @@ internal sealed record SlurmTrackedTask(IReadOnlyList<BatchJob> Jobs, long Array
 /// does. A job's status file (its exit code, written by the job script) ends it as soon as it appears; <c>squeue</c>
 /// catches what a status file cannot tell: a job killed for its memory or time limit, cancelled, or lost with its node.
 /// </summary>
+/// <remarks>
+/// Each round is three steps: <see cref="ListAsync"/> (squeue, parsed by <see cref="SlurmSqueueOutput"/>),
+/// <see cref="ApplyListing"/> (running, or ended in Slurm's words) and <see cref="ApplySilence"/> (arrays squeue no longer
+/// lists). An ending job's evidence is gathered from the shared folder (<see cref="SlurmStatusFiles"/>) and judged by
+/// <see cref="SlurmJobEnd"/>, a pure function.
+/// </remarks>
 internal sealed class SlurmJobMonitor : IAsyncDisposable
 {
     private static readonly TimeSpan QuickestRound = TimeSpan.FromMilliseconds(100);
@@ -39,8 +21,6 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
 
     /// <summary>Rounds in a row in which squeue must not list an array before its unfinished tasks count as lost.</summary>
     private const int RoundsBeforeLost = 3;
-
-    private const int LogTailLines = 30;
 
     private readonly ISlurmClient _slurm;
     private readonly Dictionary<(long ArrayId, int Task), SlurmTrackedTask> _tracked = [];
@@ -82,53 +62,29 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
 
     /// <summary>
     /// A status file appeared: a start mark makes its job running; an exit status ends a job that succeeded at once (a
-    /// failure waits for squeue's words). A packed task's jobs have marks of their own ("ARRAY_TASK.INDEX.exit").
+    /// failure waits for squeue's words). A packed task's jobs have marks of their own.
     /// </summary>
     public void StatusWritten(string statusPath)
     {
-        var name = Path.GetFileNameWithoutExtension(statusPath);
-        var started = statusPath.EndsWith(".start", StringComparison.Ordinal);
-        int? index = null;
-        if (name.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0)
-        {
-            if (!int.TryParse(name[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var jobIndex))
-            {
-                return;
-            }
-            index = jobIndex;
-            name = name[..dot];
-        }
-        var underscore = name.IndexOf('_', StringComparison.Ordinal);
-        if (underscore < 0
-            || !long.TryParse(name[..underscore], NumberStyles.None, CultureInfo.InvariantCulture, out var arrayId)
-            || !int.TryParse(name[(underscore + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var taskIndex))
+        if (SlurmStatusFileName.Parse(statusPath) is not { } file || Tracked(file.ArrayId, file.Task) is not { } task)
         {
             return;
         }
-        SlurmTrackedTask? task;
-        lock (_gate)
-        {
-            _tracked.TryGetValue((arrayId, taskIndex), out task);
-        }
-        if (task is null)
-        {
-            return;
-        }
-        if (index is { } packedIndex)
+        if (file.PackedIndex is { } packedIndex)
         {
             if (task.Packed && packedIndex < task.Jobs.Count)
             {
                 PollPackedJob(task, packedIndex);
             }
         }
-        else if (started)
+        else if (file.IsStart)
         {
             if (!task.Packed)
             {
                 task.Jobs[0].ReportRunning();
             }
         }
-        else if (ReadCode(task.StatusPath) is { } exitCode)
+        else if (SlurmStatusFiles.ReadExitCode(task.StatusPath) is { } exitCode)
         {
             if (exitCode == WorkerProtocol.Succeeded)
             {
@@ -139,6 +95,14 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
                 // A failure is told in Slurm's own words: the next round asks squeue.
                 Wake();
             }
+        }
+    }
+
+    private SlurmTrackedTask? Tracked(long arrayId, int task)
+    {
+        lock (_gate)
+        {
+            return _tracked.GetValueOrDefault((arrayId, task));
         }
     }
 
@@ -191,6 +155,19 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
     /// <summary>One squeue for every tracked array; returns whether any job changed state.</summary>
     private async Task<bool> RoundAsync()
     {
+        var (arrays, listed) = await ListAsync().ConfigureAwait(false);
+        if (arrays.Length == 0)
+        {
+            return false;
+        }
+        var changed = ApplyListing(listed);
+        changed |= ApplySilence(arrays, [.. listed.Select(s => s.ArrayId)]);
+        return changed;
+    }
+
+    /// <summary>Step 1: what squeue says of every tracked array.</summary>
+    private async Task<(long[] Arrays, IReadOnlyList<SlurmTaskStatus> Listed)> ListAsync()
+    {
         long[] arrays;
         lock (_gate)
         {
@@ -198,14 +175,17 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         }
         if (arrays.Length == 0)
         {
-            return false;
+            return (arrays, []);
         }
-        var listed = await _slurm.ListAsync(arrays, _stop.Token).ConfigureAwait(false);
+        return (arrays, await _slurm.ListAsync(arrays, _stop.Token).ConfigureAwait(false));
+    }
+
+    /// <summary>Step 2: each listed task is running (where, and which of a packed task's jobs) or ended in Slurm's words.</summary>
+    private bool ApplyListing(IReadOnlyList<SlurmTaskStatus> listed)
+    {
         var changed = false;
-        var listedArrays = new HashSet<long>();
         foreach (var status in listed)
         {
-            listedArrays.Add(status.ArrayId);
             var state = SlurmStates.Classify(status.State);
             if (state == BatchJobState.Queued)
             {
@@ -213,12 +193,7 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
             }
             foreach (var index in status.Tasks)
             {
-                SlurmTrackedTask? task;
-                lock (_gate)
-                {
-                    _tracked.TryGetValue((status.ArrayId, index), out task);
-                }
-                if (task is null)
+                if (Tracked(status.ArrayId, index) is not { } task)
                 {
                     continue;
                 }
@@ -232,7 +207,7 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
                 }
                 if (state != BatchJobState.Running)
                 {
-                    EndTask(task, ReadCode(task.StatusPath), status);
+                    EndTask(task, SlurmStatusFiles.ReadExitCode(task.StatusPath), status);
                     changed = true;
                 }
                 else if (task.Packed)
@@ -255,9 +230,34 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
                 }
             }
         }
+        return changed;
+    }
+
+    /// <summary>
+    /// Step 3: Slurm forgot an array (after its MinJobAge, or the controller lost its state): once it stayed unlisted for
+    /// <see cref="RoundsBeforeLost"/> rounds, its tasks end from their status files, or as lost.
+    /// </summary>
+    private bool ApplySilence(long[] arrays, HashSet<long> listedArrays)
+    {
+        var changed = false;
         foreach (var array in arrays.Where(a => !listedArrays.Contains(a)))
         {
-            changed |= ArrayUnlisted(array);
+            List<SlurmTrackedTask> tasks;
+            lock (_gate)
+            {
+                var rounds = _roundsUnlisted[array] = _roundsUnlisted.GetValueOrDefault(array) + 1;
+                if (rounds < RoundsBeforeLost)
+                {
+                    continue;
+                }
+                _roundsUnlisted.Remove(array);
+                tasks = [.. _tracked.Values.Where(t => t.ArrayId == array)];
+            }
+            foreach (var task in tasks)
+            {
+                EndTask(task, SlurmStatusFiles.ReadExitCode(task.StatusPath), slurm: null, unlisted: true);
+            }
+            changed |= tasks.Count > 0;
         }
         lock (_gate)
         {
@@ -269,42 +269,21 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         return changed;
     }
 
-    /// <summary>Slurm forgot an array (after its MinJobAge, or the controller lost its state): its tasks end from their status files, or as lost.</summary>
-    private bool ArrayUnlisted(long array)
-    {
-        List<SlurmTrackedTask> tasks;
-        lock (_gate)
-        {
-            var rounds = _roundsUnlisted[array] = _roundsUnlisted.GetValueOrDefault(array) + 1;
-            if (rounds < RoundsBeforeLost)
-            {
-                return false;
-            }
-            _roundsUnlisted.Remove(array);
-            tasks = [.. _tracked.Values.Where(t => t.ArrayId == array)];
-        }
-        foreach (var task in tasks)
-        {
-            EndTask(task, ReadCode(task.StatusPath), slurm: null, unlisted: true);
-        }
-        return tasks.Count > 0;
-    }
-
     /// <summary>A packed task's job: running once it marked its start, ended once it recorded its exit code. Returns whether it changed.</summary>
-    private bool PollPackedJob(SlurmTrackedTask task, int index)
+    private static bool PollPackedJob(SlurmTrackedTask task, int index)
     {
         var job = task.Jobs[index];
         if (job.HasEnded)
         {
             return false;
         }
-        var (started, exited, _) = WorkerProtocol.JobStatusFiles(task.StatusPrefix, index);
-        if (ReadCode(exited) is { } exitCode)
+        var marks = SlurmStatusFiles.PackedJobMarks(task, index);
+        if (marks.ExitCode is { } exitCode)
         {
-            job.ReportEnded(PackedJobOutcome(task, exitCode));
+            job.ReportEnded(SlurmJobEnd.OfPackedJob(exitCode, SlurmJobEnd.NeedsLogTail(marks) ? SlurmStatusFiles.LogTail(task.LogPath) : null));
             return true;
         }
-        if (job.State == BatchJobState.Queued && File.Exists(started))
+        if (job.State == BatchJobState.Queued && marks.Started)
         {
             job.ReportRunning();
             return true;
@@ -319,7 +298,9 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
         {
             if (!task.Jobs[i].HasEnded)
             {
-                task.Jobs[i].ReportEnded(OutcomeOfJob(task, i, exitCode, slurm, unlisted));
+                var marks = task.Packed ? SlurmStatusFiles.PackedJobMarks(task, i) : (SlurmPackedJobMarks?)null;
+                var log = SlurmJobEnd.NeedsLogTail(marks) ? SlurmStatusFiles.LogTail(task.LogPath) : null;
+                task.Jobs[i].ReportEnded(SlurmJobEnd.Of(new SlurmJobEvidence(task.TaskId, exitCode, slurm, unlisted, LastRoundError, log, marks)));
             }
         }
         if (slurm is not null || unlisted)
@@ -340,127 +321,6 @@ internal sealed class SlurmJobMonitor : IAsyncDisposable
             _tracked.Remove((task.ArrayId, task.Task));
         }
         task.MarkFinished();
-    }
-
-    /// <summary>
-    /// How a job of an ended task ended. A packed task's job that recorded its exit code ended that way; one that started
-    /// but recorded nothing was running when the task ended, and ends as the task did; one that never started ends with
-    /// the task, saying so.
-    /// </summary>
-    private BatchJobOutcome OutcomeOfJob(SlurmTrackedTask task, int index, int? exitCode, SlurmTaskStatus? slurm, bool unlisted)
-    {
-        if (task.Packed)
-        {
-            var (started, exited, _) = WorkerProtocol.JobStatusFiles(task.StatusPrefix, index);
-            if (ReadCode(exited) is { } jobExitCode)
-            {
-                return PackedJobOutcome(task, jobExitCode);
-            }
-            if (!File.Exists(started))
-            {
-                // Failed, not Cancelled, even when the task was cancelled: to stop a neighbour, or from outside; a job this
-                // executor cancelled itself is already done, whatever its outcome says.
-                var why = slurm is null ? "" : $" (Slurm says {slurm.State}, reason {slurm.Reason}, node {slurm.Nodes})";
-                return new BatchJobOutcome(BatchJobState.Failed, LogTail: TailOf(task.LogPath),
-                    Detail: $"did not start: it shared Slurm array task {task.TaskId} with other jobs of its map, and the task ended before reaching it{why}");
-            }
-        }
-        if (unlisted && exitCode is null)
-        {
-            return new BatchJobOutcome(BatchJobState.Lost, LogTail: TailOf(task.LogPath),
-                Detail: $"Slurm no longer lists job {task.TaskId}, and the job left no exit status{(LastRoundError is { } error ? $" (last squeue error: {error})" : "")}");
-        }
-        return OutcomeOf(task, exitCode, slurm);
-    }
-
-    /// <summary>A packed task's job that recorded its own exit code: the worker was alive to write it, so Slurm has nothing to add.</summary>
-    private static BatchJobOutcome PackedJobOutcome(SlurmTrackedTask task, int exitCode) => exitCode switch
-    {
-        WorkerProtocol.Succeeded => new BatchJobOutcome(BatchJobState.Succeeded, exitCode),
-        WorkerProtocol.CancelledBeforeStart => new BatchJobOutcome(BatchJobState.Cancelled, exitCode, Detail: "cancelled before it started"),
-        _ => new BatchJobOutcome(BatchJobState.Failed, exitCode, LogTail: TailOf(task.LogPath)),
-    };
-
-    /// <summary>How a job ended, from its exit status (when it wrote one) and what squeue says (when it was asked).</summary>
-    private static BatchJobOutcome OutcomeOf(SlurmTrackedTask task, int? exitCode, SlurmTaskStatus? slurm)
-    {
-        int? signal = null;
-        if (exitCode > 128)
-        {
-            // The job script saw its worker die of a signal.
-            signal = exitCode - 128;
-            exitCode = null;
-        }
-        else if (exitCode is null && slurm is not null)
-        {
-            // squeue reports the batch script's raw wait status.
-            if ((slurm.WaitStatus & 0x7f) is var killedBy and not 0)
-            {
-                signal = killedBy;
-            }
-            else
-            {
-                exitCode = (slurm.WaitStatus >> 8) & 0xff;
-            }
-        }
-        var log = TailOf(task.LogPath);
-        var state = slurm is null
-            ? exitCode == WorkerProtocol.Succeeded ? BatchJobState.Succeeded : BatchJobState.Failed
-            : SlurmStates.Classify(slurm.State);
-        if (state == BatchJobState.Succeeded && exitCode is not null and not WorkerProtocol.Succeeded)
-        {
-            state = BatchJobState.Failed;
-        }
-        if (state is BatchJobState.Failed or BatchJobState.Cancelled && SlurmStates.SaysOutOfMemory(log))
-        {
-            // Without cgroups, Slurm's memory watchdog kills the job and says so in its log, and the state stays FAILED.
-            state = BatchJobState.OutOfMemory;
-        }
-        var detail = slurm is null ? null : $"Slurm says {slurm.State} (reason {slurm.Reason}) on node {slurm.Nodes}";
-        if (exitCode == WorkerProtocol.RuntimeMissing)
-        {
-            detail = $"the node has no .NET {WorkerDistribution.RuntimeVersion} runtime for the worker" + (detail is null ? "" : $"; {detail}");
-        }
-        if (state == BatchJobState.OutOfMemory)
-        {
-            detail = "out of memory: Slurm killed it for exceeding its memory limit" + (detail is null ? "" : $"; {detail}");
-        }
-        return new BatchJobOutcome(state, exitCode, signal, log, detail);
-    }
-
-    /// <summary>The exit code a status file holds, or null while there is none.</summary>
-    private static int? ReadCode(string statusPath)
-    {
-        if (!File.Exists(statusPath))
-        {
-            // Mostly the case while jobs run: no exception to throw and catch on every round.
-            return null;
-        }
-        try
-        {
-            return int.TryParse(File.ReadAllText(statusPath).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    private static string? TailOf(string logPath)
-    {
-        try
-        {
-            using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            const int Window = 16 * 1024;
-            stream.Seek(Math.Max(0, stream.Length - Window), SeekOrigin.Begin);
-            using var reader = new StreamReader(stream);
-            var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            return string.Join('\n', lines.TakeLast(LogTailLines));
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
     public async ValueTask DisposeAsync()

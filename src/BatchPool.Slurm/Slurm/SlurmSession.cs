@@ -7,6 +7,23 @@ using BatchPool.Worker;
 
 namespace BatchPool.Backends.Slurm;
 
+// How one group of jobs (a Submit, or a Map's chunks) flows:
+//
+//   executor ─ SubmitAsync ─▶ PrepareAsync (once: worker shipped, job.sh, logs/ and status/ made in the shared folder)
+//                            ─▶ SlurmArrayPlan.For (pure: which consecutive jobs each array task runs)
+//                            ─▶ WriteJobsFileAsync (slurm/group-N.jobs: one line of worker arguments per task)
+//                            ─▶ SubmitArrayAsync (sbatch --array --export=...; the secret in sbatch's environment)
+//                            ─▶ Watch (placements for cancels; SlurmJobMonitor.Track)
+//
+//   node: job.sh ─▶ status/ARRAY_TASK.start ─▶ worker (reads its input, writes its output to storage) ─▶ status/ARRAY_TASK.exit
+//
+//   SlurmJobMonitor: status files (inotify) and one squeue per round ─▶ evidence (SlurmStatusFiles)
+//                    ─▶ SlurmJobEnd.Of (pure: Slurm's words to a BatchJobOutcome) ─▶ BatchJob.ReportEnded
+//                    ─▶ executor: JobEndClassifier (pure: succeeded, user error, lost, ...) ─▶ RetryPolicy
+//
+//   CancelAsync: a packed job not yet started gets a cancel file; anything else is scancel'ed.
+//   DisposeAsync: scancel of what runs, wait for Slurm to confirm, delete the shared folder's files when cleanupBucket says.
+
 /// <summary>
 /// One executor's jobs on Slurm: each group (a <c>Submit</c>, or the chunks of a <c>Map</c>) is one job array whose tasks
 /// read their worker arguments from a jobs file; inputs, outputs, logs and exit statuses live in the executor's folder.
@@ -64,6 +81,7 @@ internal sealed class SlurmSession : IBatchSession
         return $"{scancel} {name}; sleep 5; {scancel} {name}";
     }
 
+    /// <summary>Submits a group of jobs as one array: prepare (once), plan, write the jobs file, sbatch, watch.</summary>
     public async ValueTask<IReadOnlyList<BatchJob>> SubmitAsync(IReadOnlyList<BatchJobRequest> jobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
@@ -74,51 +92,47 @@ internal sealed class SlurmSession : IBatchSession
         }
         var script = await PrepareAsync(cancellationToken).ConfigureAwait(false);
         // A single job is one task whatever the limit: no sinfo for a Submit.
-        var taskCount = jobs.Count == 1 ? 1 : Math.Min(jobs.Count, await _backend.ArrayTaskLimitAsync(_options, cancellationToken).ConfigureAwait(false));
-        var packed = taskCount < jobs.Count;
-        var slices = Slices(jobs.Count, taskCount);
+        var plan = SlurmArrayPlan.For(jobs, jobs.Count == 1 ? 1 : await _backend.ArrayTaskLimitAsync(_options, cancellationToken).ConfigureAwait(false));
+        var jobsFile = await WriteJobsFileAsync(plan, cancellationToken).ConfigureAwait(false);
+        var arrayId = await SubmitArrayAsync(plan, script, jobsFile, cancellationToken).ConfigureAwait(false);
+        var tasks = plan.Tasks(arrayId, _logFolder, _statusFolder);
+        Watch(tasks);
+        return [.. tasks.SelectMany(task => task.Jobs)];
+    }
+
+    /// <summary>The group's jobs file in the shared folder: one line of worker arguments per task.</summary>
+    private async Task<string> WriteJobsFileAsync(SlurmArrayPlan plan, CancellationToken cancellationToken)
+    {
         var group = Interlocked.Increment(ref _groups);
         var jobsKey = $"{_folderKey}group-{group.ToString(CultureInfo.InvariantCulture)}.jobs";
-        var lines = new StringBuilder();
-        foreach (var (first, count) in slices)
-        {
-            var arguments = packed
-                ? WorkerProtocol.PackedRunArguments(Enumerable.Range(first, count).Select(i => jobs[i].WorkerArguments))
-                : jobs[first].WorkerArguments;
-            lines.Append(SlurmJobScript.JobLine(arguments)).Append('\n');
-        }
-        await _storage.WriteAsync(jobsKey, Encoding.UTF8.GetBytes(lines.ToString()), cancellationToken).ConfigureAwait(false);
+        await _storage.WriteAsync(jobsKey, Encoding.UTF8.GetBytes(plan.JobsFile()), cancellationToken).ConfigureAwait(false);
+        return _storage.PathOf(jobsKey);
+    }
 
-        List<string> sbatch = [.. _sbatchArguments, $"--output={Path.Combine(_logFolder, "%A_%a.log")}", script, _storage.PathOf(jobsKey)];
-        if (packed)
+    /// <summary>sbatch of the array; returns its job id, or throws with sbatch's words.</summary>
+    private async Task<long> SubmitArrayAsync(SlurmArrayPlan plan, string script, string jobsFile, CancellationToken cancellationToken)
+    {
+        List<string> sbatch = [.. _sbatchArguments, $"--output={Path.Combine(_logFolder, "%A_%a.log")}", script, jobsFile];
+        if (plan.Packed)
         {
             sbatch.Add(SlurmJobScript.PackedArgument);
         }
-        long arrayId;
         try
         {
-            arrayId = await _backend.Slurm.SubmitArrayAsync(taskCount, _backend.MaxParallelJobs, sbatch, _options.JobEnvironment(), cancellationToken).ConfigureAwait(false);
+            return await _backend.Slurm.SubmitArrayAsync(plan.TaskCount, _backend.MaxParallelJobs, sbatch, _options.JobEnvironment(), cancellationToken).ConfigureAwait(false);
         }
         catch (SlurmSubmissionException e)
         {
             throw new InvalidOperationException($"Slurm refused the jobs of executor {_options.ExecutorName}: {e.Message}", e);
         }
-        var accepted = new List<BatchJob>(jobs.Count);
-        var tracked = new List<SlurmTrackedTask>(taskCount);
-        for (var task = 0; task < taskCount; task++)
-        {
-            var (first, count) = slices[task];
-            var taskId = FormattableString.Invariant($"{arrayId}_{task}");
-            // A packed task's jobs are told apart by their place in it: "12_3#0", "12_3#1", ...
-            var taskJobs = Enumerable.Range(first, count)
-                .Select(i => new BatchJob(packed ? FormattableString.Invariant($"{taskId}#{i - first}") : taskId, jobs[i].Name))
-                .ToList();
-            accepted.AddRange(taskJobs);
-            tracked.Add(new SlurmTrackedTask(taskJobs, arrayId, task, Path.Combine(_logFolder, taskId + ".log"), Path.Combine(_statusFolder, taskId), packed));
-        }
+    }
+
+    /// <summary>Records where each job runs (for cancels) and hands the tasks to the monitor.</summary>
+    private void Watch(List<SlurmTrackedTask> tasks)
+    {
         lock (_gate)
         {
-            foreach (var task in tracked)
+            foreach (var task in tasks)
             {
                 for (var i = 0; i < task.Jobs.Count; i++)
                 {
@@ -126,21 +140,7 @@ internal sealed class SlurmSession : IBatchSession
                 }
             }
         }
-        _monitor.Track(tracked);
-        return accepted;
-    }
-
-    /// <summary>Consecutive runs of jobs, one per task, as even as can be: 10 jobs in 4 tasks are 3, 3, 2, 2.</summary>
-    private static List<(int First, int Count)> Slices(int jobs, int tasks)
-    {
-        var slices = new List<(int, int)>(tasks);
-        for (int task = 0, first = 0; task < tasks; task++)
-        {
-            var count = jobs / tasks + (task < jobs % tasks ? 1 : 0);
-            slices.Add((first, count));
-            first += count;
-        }
-        return slices;
+        _monitor.Track(tasks);
     }
 
     public async ValueTask CancelAsync(BatchJob job)
@@ -213,6 +213,13 @@ internal sealed class SlurmSession : IBatchSession
         _statusWatcher?.Dispose();
         _programEnd?.Dispose();
         _prepare.Dispose();
+        if (_options.CleanupBucket && !ReferenceEquals(_storage, _jobStorage))
+        {
+            // With a bucket, the shared folder holds this session's own files (worker, scripts, status files, logs): the
+            // executor deletes its folder in the bucket, and these go with it. With the folder alone, the executor's
+            // delete covers both.
+            await _storage.DeleteFolderAsync(_layout.Folder).ConfigureAwait(false);
+        }
         _backend.Forget(this);
     }
 

@@ -43,6 +43,13 @@ public sealed class BatchSessionOptions
     /// </summary>
     public bool JobsOutliveProgram { get; init; }
 
+    /// <summary>
+    /// The executor's <c>cleanupBucket</c>: whether it deletes its folder in <see cref="IBatchBackend.Storage"/> once it has
+    /// shut down. A session that keeps files of its own elsewhere (Slurm's shared folder beside a bucket) deletes them
+    /// when it closes, exactly when this is true.
+    /// </summary>
+    internal bool CleanupBucket { get; init; }
+
     /// <summary>Environment variables every job's worker must see (thread limits, for instance).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

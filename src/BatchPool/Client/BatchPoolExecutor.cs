@@ -129,6 +129,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             Project = project,
             Environment = StorageProbe.WithPassedEnvironment(ThreadLimits.EnvironmentFor(cpusPerJob), options.PassEnvironment),
             JobsOutliveProgram = options.JobsOutliveProgram,
+            CleanupBucket = options.CleanupBucket,
         });
         _codec = new PayloadCodec(secret);
         _shipper = new AssemblyShipper(_backend.Storage, _layout, _codec, Telemetry.Stored);

@@ -37,7 +37,9 @@ public sealed class BatchPoolExecutorOptions
     /// The names of environment variables of this process that every job's worker gets too (their values as they are here at
     /// the executor's start): the credentials workers need to reach a bucket on a remote backend, for instance
     /// <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c> or <c>AZURE_STORAGE_CONNECTION_STRING</c>. Jobs get no other
-    /// variable of this process. A name that is not set here is skipped. From text, names separated by spaces.
+    /// variable of this process, but for what a Slurm job's worker needs to start (<c>PATH</c>, <c>HOME</c>,
+    /// <c>DOTNET_ROOT</c>); local workers, on this machine, inherit its whole environment. A name that is not set here is
+    /// skipped. From text, names separated by spaces.
     /// </summary>
     public IList<string> PassEnvironment { get; set; } = [];
 

@@ -146,7 +146,7 @@ public abstract class ConformanceTests(Func<TestBackend> createBackend) : IAsync
     public void B15_an_image_the_backend_cannot_run_is_a_clear_error()
     {
         const string image = "no-such-image:404";
-        if (_backend.Backend is LocalBackend or SlurmBackend)
+        if ((_backend.Backend is Storage.PassingBackend passing ? passing.Inner : _backend.Backend) is LocalBackend or SlurmBackend)
         {
             // No container runtime (Slurm without a ContainerLauncher): the image is refused at once.
             var refused = Assert.Throws<ArgumentException>(() => new BatchPoolExecutor(backend: _backend.Backend, image: image));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BatchPool.Backends;
+using BatchPool.Backends.Slurm;
 
 namespace BatchPool.Tests.Slurm;
 
@@ -87,27 +88,31 @@ public sealed class SlurmBackendTests
     }
 
     [Fact]
-    public async Task A_job_on_a_node_that_goes_down_is_reported_lost_with_slurms_words()
+    public async Task A_job_gets_the_variables_listed_for_passing_and_what_the_worker_needs_but_no_other_of_the_clients()
     {
+        // Names of this test's own: set in this process only, which every other test ignores.
+        Environment.SetEnvironmentVariable("BATCHPOOL_TEST_PASSED", "passed value, with a comma");
+        Environment.SetEnvironmentVariable("BATCHPOOL_TEST_NOT_PASSED", "kept on the client");
         await using var cluster = SlurmCluster.NewBackend();
-        // One attempt: by default the job runs again on the other node (see the next test).
-        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Name = "slurm-node-down", Backend = cluster.Backend, MaxAttempts = 1 });
-        var future = bpe.Submit(() => SleepFor(600));
-        Assert.True(SpinWait.SpinUntil(() => future.Running, Patience));
-        var node = SlurmCluster.Run("squeue", "--noheader", "--name=slurm-node-down", "--format=%N").Output.Trim();
-        Assert.Contains(node, new[] { "node1", "node2" });
-        try
-        {
-            Assert.Equal(0, SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=down", "reason=batchpool-test").ExitCode);
-            var error = Assert.Throws<BatchJobFailedException>(() => future.Result(Patience));
-            Assert.Equal(BatchJobState.Lost, error.State);
-            Assert.Contains("NODE_FAIL", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            SlurmCluster.Run("scontrol", "update", $"nodename={node}", "state=resume");
-            SpinWait.SpinUntil(() => SlurmCluster.Run("sinfo", "--noheader", $"--nodes={node}", "--format=%t").Output.Trim() == "idle", Patience);
-        }
+        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = cluster.Backend, PassEnvironment = ["BATCHPOOL_TEST_PASSED", "BATCHPOOL_TEST_UNSET"] });
+        var seen = bpe.Submit(() => string.Join('|',
+            Environment.GetEnvironmentVariable("BATCHPOOL_TEST_PASSED"),
+            Environment.GetEnvironmentVariable("BATCHPOOL_TEST_NOT_PASSED") ?? "(none)",
+            Environment.GetEnvironmentVariable("BATCHPOOL_TEST_UNSET") ?? "(none)",
+            Environment.GetEnvironmentVariable("PATH"),
+            Environment.GetEnvironmentVariable("HOME"),
+            Environment.GetEnvironmentVariable("SLURMD_NODENAME") is { Length: > 0 } ? "(slurm's own)" : "(none)")).Result(Patience);
+        Assert.Equal($"passed value, with a comma|(none)|(none)|{Environment.GetEnvironmentVariable("PATH")}|{Environment.GetEnvironmentVariable("HOME")}|(slurm's own)", seen);
+    }
+
+    [Fact]
+    public void Sbatch_exports_the_workers_needs_that_are_set_and_the_jobs_variables_by_name()
+    {
+        var set = new HashSet<string> { "PATH", "HOME" };
+        Assert.Equal("--export=PATH,HOME,OMP_NUM_THREADS,BATCHPOOL_SECRET", SlurmJobEnvironment.ExportOption(["OMP_NUM_THREADS", "BATCHPOOL_SECRET", "PATH"], set.Contains));
+        Assert.Equal("--export=NONE", SlurmJobEnvironment.ExportOption([], _ => false));
+        var error = Assert.Throws<ArgumentException>(() => SlurmJobEnvironment.ExportOption(["A,B"], _ => false));
+        Assert.Contains("'A,B'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class SlurmCluster
     });
 
     /// <summary>A Slurm backend over a fresh folder, once the cluster answers.</summary>
-    public static TestBackend NewBackend(Func<string, SlurmBackend>? create = null)
+    public static TestBackend NewBackend(Func<string, IBatchBackend>? create = null)
     {
         _ = Nodes.Value;
         return new TestBackend(root => create?.Invoke(root) ?? new SlurmBackend(root));

@@ -11,7 +11,7 @@ public sealed class SlurmStatusLineTests
     [Fact]
     public void A_finished_task_with_its_node_and_raw_wait_status()
     {
-        var status = SlurmCommandLine.Parse(Line("12_3", "FAILED", "NonZeroExitCode", "node2", "768"));
+        var status = SlurmSqueueOutput.Parse(Line("12_3", "FAILED", "NonZeroExitCode", "node2", "768"));
         Assert.Equal(new SlurmTaskStatus(12, status!.Tasks, "FAILED", "NonZeroExitCode", "node2", 768), status);
         Assert.Equal([3], status.Tasks);
     }
@@ -19,7 +19,7 @@ public sealed class SlurmStatusLineTests
     [Fact]
     public void Pending_tasks_not_yet_split_off_their_array_have_no_node()
     {
-        var status = SlurmCommandLine.Parse(Line("40_[2-4,7,9-10%5]", "PENDING", "Resources", "", "0"))!;
+        var status = SlurmSqueueOutput.Parse(Line("40_[2-4,7,9-10%5]", "PENDING", "Resources", "", "0"))!;
         Assert.Equal([2, 3, 4, 7, 9, 10], status.Tasks);
         Assert.Equal(("PENDING", ""), (status.State, status.Nodes));
     }
@@ -27,8 +27,8 @@ public sealed class SlurmStatusLineTests
     [Fact]
     public void A_job_that_is_no_array_is_task_zero()
     {
-        Assert.Equal([0], SlurmCommandLine.Parse(Line("77", "COMPLETED", "None", "node1", "0"))!.Tasks);
-        Assert.Null(SlurmCommandLine.Parse("garbage"));
+        Assert.Equal([0], SlurmSqueueOutput.Parse(Line("77", "COMPLETED", "None", "node1", "0"))!.Tasks);
+        Assert.Null(SlurmSqueueOutput.Parse("garbage"));
     }
 
     [Theory]

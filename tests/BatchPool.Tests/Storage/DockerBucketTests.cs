@@ -19,21 +19,6 @@ public static class DockerBucketBackends
     /// </summary>
     public static TestBackend DockerOnS3(bool reuseContainers = false) =>
         new(_ => new PassingBackend(new DockerBackend(StorageServers.S3Address()) { ReuseContainers = reuseContainers }, S3Credentials));
-
-    private sealed class PassingBackend(IBatchBackend inner, string[] names) : IBatchBackend
-    {
-        public IBatchStorage Storage => inner.Storage;
-
-        public IBatchSession OpenSession(BatchSessionOptions options) => inner.OpenSession(new BatchSessionOptions(options.ExecutorName, options.Worker, options.Secret)
-        {
-            Image = options.Image,
-            CpusPerJob = options.CpusPerJob,
-            Project = options.Project,
-            Environment = StorageProbe.WithPassedEnvironment(options.Environment, names),
-        });
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
 }
 
 /// <summary>The conformance list on the Docker backend with S3 storage.</summary>
