@@ -114,7 +114,7 @@ public abstract class JobLogTests(Func<TestBackend> createBackend) : IAsyncLifet
         var future = bpe.Submit(() =>
         {
             Console.WriteLine("before the children");
-            RunToExit("/bin/echo", "printed by /bin/echo");
+            Echo("printed by /bin/echo");
             RunToExit("/bin/sh", "-c", "echo printed to standard error by a child >&2");
             Console.WriteLine("after the children");
             return 1;
@@ -125,7 +125,7 @@ public abstract class JobLogTests(Func<TestBackend> createBackend) : IAsyncLifet
         // The next call's log is its own: the children's lines are not carried over.
         var next = bpe.Submit(() =>
         {
-            RunToExit("/bin/echo", "the second call's child");
+            Echo("the second call's child");
             return 2;
         });
         Assert.Equal(2, next.Result(Long));
@@ -174,6 +174,22 @@ public abstract class JobLogTests(Func<TestBackend> createBackend) : IAsyncLifet
     {
         var at = lines.Select(line => log.IndexOf(line, StringComparison.Ordinal)).ToList();
         Assert.True(at.All(position => position >= 0) && at.SequenceEqual(at.Order()), $"expected, in this order: {string.Join(" | ", lines)}; the log was:\n{log}");
+    }
+
+    /// <summary>
+    /// Runs <c>/bin/echo</c>; in the worker image, which has a shell and no coreutils, the shell's <c>echo</c> (a child
+    /// process writing to its inherited descriptor 1 all the same).
+    /// </summary>
+    private static void Echo(string text)
+    {
+        if (File.Exists("/bin/echo"))
+        {
+            RunToExit("/bin/echo", text);
+        }
+        else
+        {
+            RunToExit("/bin/sh", "-c", "echo \"$0\"", text);
+        }
     }
 
     /// <summary>Runs a program whose output is the job's own (inherited descriptors), to its end.</summary>
