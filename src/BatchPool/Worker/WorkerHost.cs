@@ -34,7 +34,7 @@ internal static class WorkerHost
             case WorkerProtocol.ServeCommand:
                 return Serve(arguments, replies!, log);
             default:
-                await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--spare]").ConfigureAwait(false);
+                await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--spare] [--lease LOCATOR FOLDER]").ConfigureAwait(false);
                 return WorkerProtocol.BadArguments;
         }
     }
@@ -53,7 +53,10 @@ internal static class WorkerHost
         // Its output is standard output: the job's log on a remote backend.
         GiveCodeTheLog(output: false);
         var runner = new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log, collectibleCode: false);
-        if (TryParseRun(arguments) is { StatusPrefix: not null } packed)
+        var run = TryParseRun(arguments);
+        // Gives up should the client's lease go stale (its machine gone): the job's result would have no taker.
+        using var lease = run is null ? null : LeaseWatch.Start(run.StorageLocator, run.Folder, log);
+        if (run is { StatusPrefix: not null } packed)
         {
             return await PackedJobs.RunAsync(runner, packed, log).ConfigureAwait(false);
         }
@@ -115,6 +118,8 @@ internal static class WorkerHost
         WorkerFrames.WritePreamble(replies);
         var requests = new BufferedStream(ProtocolStreams.OpenRequests(), 1 << 16);
         var spare = WorkerProtocol.IsSpare(arguments);
+        // A worker that idles for one executor without a hello (a Docker slot) watches its lease for its whole life.
+        using var lease = WorkerProtocol.LeaseOf(arguments) is { } named ? LeaseWatch.Start(named.StorageLocator, named.Folder, log) : null;
 
         // Read hellos and requests on a thread of their own: the client may send the next job while this one runs, and
         // when it goes away (it closes our input, or dies) the worker stops at once, even in the middle of a job that
@@ -211,6 +216,9 @@ internal static class WorkerHost
         // Loaded to be unloaded only when the worker may serve another executor: with recycling off, an executor's code
         // loads as it always did, clear of the runtime's rules for collectible code.
         var runner = new JobRunner(new PayloadCodec(executor.Secret), log, collectibleCode: executor.Recyclable);
+        // Until this executor's recycle: a client whose lease goes stale is gone (the pipe that ends a local worker with its
+        // client covers its death on this machine; the lease, a machine of its own).
+        using var lease = LeaseWatch.Start(executor.StorageLocator, executor.Folder, log);
         // Up: the client sends jobs only to a worker that said so, so that no job waits inside one still booting while
         // other workers could run it.
         WorkerFrames.WriteReply(replies, WorkerProtocol.Ready, default);
