@@ -1,6 +1,6 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Reflection;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
