@@ -39,6 +39,12 @@ internal sealed class LeaseWatch : IDisposable
 
     private void Run()
     {
+        var clock = Stopwatch.StartNew();
+        // The first read after one period: an executor whose jobs end sooner never opens its storage here at all.
+        if (_stop.Wait(ClientLease.CheckEvery))
+        {
+            return;
+        }
         IBatchStorage storage;
         try
         {
@@ -50,10 +56,8 @@ internal sealed class LeaseWatch : IDisposable
             return;
         }
         var key = new ExecutorLayout(_folder).Lease;
-        var clock = Stopwatch.StartNew();
         LeaseSight? sight = null;
-        // The first read after one period: a job shorter than that never reads the lease at all.
-        while (!_stop.Wait(ClientLease.CheckEvery))
+        do
         {
             LeaseVerdict verdict;
             (verdict, sight) = ClientLease.Judge(sight, Read(storage, key), clock.Elapsed, ClientLease.StaleAfter);
@@ -68,6 +72,7 @@ internal sealed class LeaseWatch : IDisposable
                 Environment.Exit(WorkerProtocol.ClientGone);
             }
         }
+        while (!_stop.Wait(ClientLease.CheckEvery));
     }
 
     private static LeaseReading Read(IBatchStorage storage, string key)
