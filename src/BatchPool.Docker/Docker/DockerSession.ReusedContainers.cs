@@ -1,5 +1,7 @@
 using System.Globalization;
 using BatchPool.Backends;
+using BatchPool.Storage;
+using BatchPool.Worker;
 
 namespace BatchPool.Docker;
 
@@ -182,7 +184,8 @@ internal sealed partial class DockerSession
     private ContainerSpec SlotSpecOf(int slot, Preparation preparation) => new(
         $"batchpool-{_options.ExecutorName}-{SessionId}-slot{slot}-{Interlocked.Increment(ref _lastJob).ToString(CultureInfo.InvariantCulture)}",
         _settings.Image,
-        ["dotnet", preparation.WorkerPath!, "serve"],
+        // The idle worker gives up when the client's lease goes stale (its machine gone), and its container ends with it.
+        ["dotnet", preparation.WorkerPath!, .. WorkerProtocol.ServeArgumentsWatching(_storage.Locator, ExecutorLayout.For(_options.ExecutorName).Folder)],
         new Dictionary<string, string>(_options.Environment),
         new Dictionary<string, string>
         {

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using BatchPool.Backends;
 using BatchPool.FateSharing;
 using BatchPool.Storage;
+using BatchPool.Worker;
 
 namespace BatchPool.Docker;
 

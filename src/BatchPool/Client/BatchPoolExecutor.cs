@@ -51,6 +51,7 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
 
     // The status document's writer (Status/), and the tool's cancel requests it reads.
     private readonly StatusWriter _status;
+    private readonly FateSharing.LeaseRenewer? _lease;
     private Task? _shutdown;
 
     /// <summary>Creates an executor.</summary>
@@ -142,6 +143,8 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
             FateSharing.SignalShutdown.Watch(this);
         }
 
+        // Jobs stop when the client's machine is gone too, not only its process (FateSharing.ClientLease).
+        _lease = options.JobsOutliveProgram ? null : FateSharing.LeaseRenewer.Start(_backend.Storage, _layout);
         _status = new StatusWriter(this, _backend, _layout);
         Telemetry.Status = _status;
 
@@ -237,6 +240,10 @@ public sealed partial class BatchPoolExecutor : IDisposable, IAsyncDisposable
         try
         {
             await _session.DisposeAsync().ConfigureAwait(false);
+            if (_lease is not null)
+            {
+                await _lease.DisposeAsync().ConfigureAwait(false);
+            }
             await _status.StopAsync(writeLast: !_cleanupBucket).ConfigureAwait(false);
             if (_cleanupBucket)
             {

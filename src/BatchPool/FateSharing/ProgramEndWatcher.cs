@@ -13,7 +13,7 @@ namespace BatchPool.FateSharing;
 /// </summary>
 /// <remarks>
 /// It lives on this machine: a program whose whole machine (or container, or Slurm job) is torn down takes the watcher
-/// with it.
+/// with it. The jobs then stop on their own, once the client's lease goes stale (<see cref="ClientLease"/>).
 /// </remarks>
 internal sealed class ProgramEndWatcher : IDisposable
 {

@@ -58,6 +58,8 @@ internal static class JobEndClassifier
             null => JobEndKind.InfrastructureLost,
             // The worker could not write its output (a full disk, storage that failed).
             WorkerProtocol.OutputNotWritten => JobEndKind.InfrastructureLost,
+            // The worker found its client's lease stale and gave up: nothing the function did.
+            WorkerProtocol.ClientGone => JobEndKind.InfrastructureLost,
             // 128 + N is a shell's or an engine's way to say "killed by signal N".
             > 128 and < 128 + 65 => JobEndKind.InfrastructureLost,
             // Bad arguments, a refused input, a missing runtime, the function exiting the process: the same again.

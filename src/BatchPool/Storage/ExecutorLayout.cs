@@ -44,6 +44,9 @@ internal sealed class ExecutorLayout(string folder)
     /// <summary>Calls the <c>batchpool</c> tool asks the client to cancel, one call name a line (<c>*</c>: every job).</summary>
     public string CancelRequests => $"{Folder}{CancelRequestsFileName}";
 
+    /// <summary>The client's lease (<see cref="FateSharing.ClientLease"/>), renewed by the client, read by every worker.</summary>
+    public string Lease => $"{Folder}lease";
+
     /// <summary>The folder of the executor's logs, under its folder.</summary>
     public const string LogsFolderName = "logs";
 

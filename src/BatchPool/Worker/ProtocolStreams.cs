@@ -11,7 +11,8 @@ namespace BatchPool.Worker;
 /// child process) would wait for ever or take the next requests' bytes. So, on Linux, the protocol moves to descriptors
 /// of its own, not inherited by the job's child processes: descriptor 0 becomes <c>/dev/null</c> (a job reads an empty
 /// input, as in Python's worker processes) and descriptor 1 the log (what is printed lands in the log's tail, as
-/// Console's output already does). What a process prints before the move (a startup hook) the client skips, up to the
+/// Console's output already does; then <see cref="Logs.JobConsole.CaptureNativeOutput"/> points it, with descriptor 2,
+/// at a pipe read into the running call's log too). What a process prints before the move (a startup hook) the client skips, up to the
 /// preamble (<see cref="WorkerFrames.WritePreamble"/>).
 /// </summary>
 internal static class ProtocolStreams
@@ -37,14 +38,19 @@ internal static class ProtocolStreams
         return Console.OpenStandardInput();
     }
 
-    /// <summary>Opens the stream replies go to, and points descriptor 1 at the log where the platform allows it.</summary>
-    public static Stream OpenReplies()
+    /// <summary>
+    /// Opens the stream replies go to, and points descriptor 1 at the log where the platform allows it
+    /// (<paramref name="movedAside"/>: descriptor 1 no longer carries the replies, and may be pointed elsewhere).
+    /// </summary>
+    public static Stream OpenReplies(out bool movedAside)
     {
         if (OperatingSystem.IsLinux() && MoveAside(StandardOutput) is { } replies)
         {
             _ = ReplaceDescriptor(StandardError, StandardOutput);
+            movedAside = true;
             return new FileStream(replies, FileAccess.Write, bufferSize: 0);
         }
+        movedAside = false;
         return Console.OpenStandardOutput();
     }
 

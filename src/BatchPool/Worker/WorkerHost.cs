@@ -13,32 +13,54 @@ internal static class WorkerHost
 {
     public static async Task<int> RunAsync(string[] arguments)
     {
+        var command = arguments.FirstOrDefault();
+        // The protocol's replies move aside first (ProtocolStreams); then descriptors 1 and 2 lead into the calls' logs
+        // (JobConsole), before any writer of the log is opened.
+        Stream? replies = null;
+        var outputFree = true;
+        if (command == WorkerProtocol.ServeCommand)
+        {
+            replies = ProtocolStreams.OpenReplies(out outputFree);
+        }
+        if (command is WorkerProtocol.ServeCommand or WorkerProtocol.RunCommand)
+        {
+            JobConsole.CaptureNativeOutput(output: outputFree);
+        }
         var log = OpenLog();
-        switch (arguments.FirstOrDefault())
+        switch (command)
         {
             case WorkerProtocol.RunCommand:
-                var secret = Environment.GetEnvironmentVariable(WorkerProtocol.SecretVariable);
-                if (string.IsNullOrEmpty(secret))
-                {
-                    await log.WriteLineAsync($"batchpool worker: {WorkerProtocol.SecretVariable} is not set; the job's payload cannot be authenticated.").ConfigureAwait(false);
-                    return WorkerProtocol.BadArguments;
-                }
-                // The user's code has no business with the key.
-                Environment.SetEnvironmentVariable(WorkerProtocol.SecretVariable, null);
-                // Its output is standard output: the job's log on a remote backend.
-                GiveCodeTheLog(output: false);
-                var runner = new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log, collectibleCode: false);
-                if (TryParseRun(arguments) is { StatusPrefix: not null } packed)
-                {
-                    return await PackedJobs.RunAsync(runner, packed, log).ConfigureAwait(false);
-                }
-                return (await runner.RunAsync(arguments).ConfigureAwait(false)).ExitCode;
+                return await RunJobAsync(arguments, log).ConfigureAwait(false);
             case WorkerProtocol.ServeCommand:
-                return Serve(arguments, log);
+                return Serve(arguments, replies!, log);
             default:
-                await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--spare]").ConfigureAwait(false);
+                await log.WriteLineAsync("usage: BatchPool.Worker run --storage LOCATOR --folder FOLDER --call CALL | serve [--spare] [--lease LOCATOR FOLDER]").ConfigureAwait(false);
                 return WorkerProtocol.BadArguments;
         }
+    }
+
+    /// <summary>Runs the job (or packed task) a <c>run</c> command names, and returns its exit code.</summary>
+    private static async Task<int> RunJobAsync(string[] arguments, TextWriter log)
+    {
+        var secret = Environment.GetEnvironmentVariable(WorkerProtocol.SecretVariable);
+        if (string.IsNullOrEmpty(secret))
+        {
+            await log.WriteLineAsync($"batchpool worker: {WorkerProtocol.SecretVariable} is not set; the job's payload cannot be authenticated.").ConfigureAwait(false);
+            return WorkerProtocol.BadArguments;
+        }
+        // The user's code has no business with the key.
+        Environment.SetEnvironmentVariable(WorkerProtocol.SecretVariable, null);
+        // Its output is standard output: the job's log on a remote backend.
+        GiveCodeTheLog(output: false);
+        var runner = new JobRunner(new PayloadCodec(Convert.FromBase64String(secret)), log, collectibleCode: false);
+        var run = TryParseRun(arguments);
+        // Gives up should the client's lease go stale (its machine gone): the job's result would have no taker.
+        using var lease = run is null ? null : LeaseWatch.Start(run.StorageLocator, run.Folder, log);
+        if (run is { StatusPrefix: not null } packed)
+        {
+            return await PackedJobs.RunAsync(runner, packed, log).ConfigureAwait(false);
+        }
+        return (await runner.RunAsync(arguments).ConfigureAwait(false)).ExitCode;
     }
 
     private static RunRequest? TryParseRun(string[] arguments)
@@ -69,11 +91,12 @@ internal static class WorkerHost
     {
         // Both kept per call too (JobConsole): each call's log is stored beside its output.
         var console = JobConsole.Wrap(WriterOnStandardError());
-        Console.SetOut(output ? console : JobConsole.Wrap(WriterOn(1)));
+        // With descriptor 1 captured, Console's output goes to the log directly (as descriptor 1's text would, a moment later).
+        Console.SetOut(output || JobConsole.CapturesNativeOutput ? console : JobConsole.Wrap(WriterOn(1)));
         Console.SetError(console);
     }
 
-    private static TextWriter WriterOnStandardError() => TextWriter.Synchronized(WriterOn(2));
+    private static TextWriter WriterOnStandardError() => TextWriter.Synchronized(WriterOn(JobConsole.LogDescriptor));
 
     private static StreamWriter WriterOn(int descriptor) =>
         new(new FileStream(new SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
@@ -86,15 +109,17 @@ internal static class WorkerHost
     /// its first answer (the job of an asynchronous function still runs to completion, blocking this thread). Serves one
     /// executor after another when recycled (see <see cref="WorkerProtocol"/>).
     /// </summary>
-    private static int Serve(string[] arguments, TextWriter log)
+    private static int Serve(string[] arguments, Stream replyStream, TextWriter log)
     {
         // The protocol has streams of its own (ProtocolStreams): what user code prints goes to the log.
-        var replies = new BufferedStream(ProtocolStreams.OpenReplies(), 1 << 16);
+        var replies = new BufferedStream(replyStream, 1 << 16);
         GiveCodeTheLog(output: true);
         // Leaves with the first reply.
         WorkerFrames.WritePreamble(replies);
         var requests = new BufferedStream(ProtocolStreams.OpenRequests(), 1 << 16);
         var spare = WorkerProtocol.IsSpare(arguments);
+        // A worker that idles for one executor without a hello (a Docker slot) watches its lease for its whole life.
+        using var lease = WorkerProtocol.LeaseOf(arguments) is { } named ? LeaseWatch.Start(named.StorageLocator, named.Folder, log) : null;
 
         // Read hellos and requests on a thread of their own: the client may send the next job while this one runs, and
         // when it goes away (it closes our input, or dies) the worker stops at once, even in the middle of a job that
@@ -191,6 +216,9 @@ internal static class WorkerHost
         // Loaded to be unloaded only when the worker may serve another executor: with recycling off, an executor's code
         // loads as it always did, clear of the runtime's rules for collectible code.
         var runner = new JobRunner(new PayloadCodec(executor.Secret), log, collectibleCode: executor.Recyclable);
+        // Until this executor's recycle: a client whose lease goes stale is gone (the pipe that ends a local worker with its
+        // client covers its death on this machine; the lease, a machine of its own).
+        using var lease = LeaseWatch.Start(executor.StorageLocator, executor.Folder, log);
         // Up: the client sends jobs only to a worker that said so, so that no job waits inside one still booting while
         // other workers could run it.
         WorkerFrames.WriteReply(replies, WorkerProtocol.Ready, default);

@@ -31,6 +31,13 @@ internal static class WorkerProtocol
     /// <summary>Set by a remote backend's job script: the machine has no .NET runtime of the client's major.minor.</summary>
     public const int RuntimeMissing = 6;
 
+    /// <summary>
+    /// The worker gave up: its client's lease went stale (<see cref="FateSharing.ClientLease"/>), so its client (and its
+    /// machine, perhaps) is gone. Lost to the infrastructure for a client that reads it after all.
+    /// </summary>
+    /// <remarks>75, sysexits' EX_TEMPFAIL ("try again later"): a code a function's own <c>Environment.Exit</c> seldom uses.</remarks>
+    public const int ClientGone = 75;
+
     /// <summary>Not an exit code: the <c>serve</c> worker's notice that it starts the oldest job it was sent.</summary>
     public const int JobStarted = -1;
 
@@ -61,6 +68,28 @@ internal static class WorkerProtocol
     /// which compiles the codec's paths while it waits for its hello.
     /// </summary>
     public static IReadOnlyList<string> ServeArguments(bool spare) => spare ? [ServeCommand, SpareOption] : [ServeCommand];
+
+    /// <summary>The <c>serve</c> option that names an executor whose lease to watch from the start: <c>--lease LOCATOR FOLDER</c>.</summary>
+    public const string LeaseOption = "--lease";
+
+    /// <summary>
+    /// <c>serve --lease LOCATOR FOLDER</c>: a worker that idles for one executor without a hello (a Docker slot's
+    /// container) and gives up when that executor's client lease goes stale.
+    /// </summary>
+    public static IReadOnlyList<string> ServeArgumentsWatching(string storageLocator, string folder) => [ServeCommand, LeaseOption, storageLocator, folder];
+
+    /// <summary>The executor a <c>serve</c> command line names with <see cref="LeaseOption"/>; null when none.</summary>
+    public static (string StorageLocator, string Folder)? LeaseOf(IReadOnlyList<string> serveArguments)
+    {
+        for (var i = 1; i + 2 < serveArguments.Count; i++)
+        {
+            if (serveArguments[i] == LeaseOption)
+            {
+                return (serveArguments[i + 1], serveArguments[i + 2]);
+            }
+        }
+        return null;
+    }
 
     /// <summary>Whether a <c>serve</c> command line is a spare worker's.</summary>
     public static bool IsSpare(IReadOnlyList<string> serveArguments)

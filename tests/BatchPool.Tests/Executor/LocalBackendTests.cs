@@ -181,6 +181,10 @@ public sealed class LocalBackendTests
         // their own, this text went into them, and the client waited for ever for an output of the length it spelled.
         Assert.Equal(42, bpe.Submit(() => NativeConsole.Print("a native line in the middle of the replies\n") > 0 ? 42 : -1).Result(TimeSpan.FromSeconds(60)));
         Assert.Equal([0, 3, 6], bpe.Map((int x) => NativeConsole.Print($"native {x}\n") > 0 ? x * 3 : -1, [0, 1, 2]).ToList());
+        // And it is in the call's own log, as Console's lines are.
+        var printing = bpe.Submit(() => NativeConsole.Print("a native line of a call that succeeds\n") > 0 ? 1 : -1);
+        Assert.Equal(1, printing.Result(TimeSpan.FromSeconds(60)));
+        Assert.Contains("a native line of a call that succeeds", printing.Log(), StringComparison.Ordinal);
 
         var failed = bpe.Submit(() =>
         {

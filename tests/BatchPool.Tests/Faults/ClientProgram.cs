@@ -71,6 +71,52 @@ internal sealed class ClientProgram : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>
+    /// Kills the client's program-end watchers (its <c>/bin/sh</c> children), then the client, both with SIGKILL: as if
+    /// its whole machine had gone, nothing of it runs on to stop the jobs. Returns how many watchers there were.
+    /// </summary>
+    public int KillWithItsWatchers()
+    {
+        var watchers = Directory.GetDirectories("/proc")
+            .Select(folder => int.TryParse(Path.GetFileName(folder), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && IsWatcherOfClient(pid))
+            .ToList();
+        foreach (var watcher in watchers)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(watcher);
+                process.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        Kill();
+        return watchers.Count;
+    }
+
+    private bool IsWatcherOfClient(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so the fields are read after its ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == _process.Id
+                && File.ReadAllText($"/proc/{pid}/cmdline").Contains("batchpool-program-end-watcher", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends <paramref name="signal"/> (2, 15) to the client and returns its exit code.</summary>
     public int Signal(int signal, TimeSpan wait)
     {

@@ -34,6 +34,29 @@ public abstract class ProgramEndTests(string backend)
         Assert.True(took is not null, $"{Left(client)} of the client's 2 jobs still run {Limit.TotalSeconds} s after it was killed");
     }
 
+    /// <summary>How many of the client's jobs run now (containers: running, not merely there).</summary>
+    private protected virtual int Running(ClientProgram client) => Left(client);
+
+    /// <summary>Whether the backend starts a program-end watcher beside the client.</summary>
+    private protected virtual bool HasWatcher => true;
+
+    [Fact]
+    public void A_client_whose_machine_is_gone_leaves_nothing_running_60_s_later()
+    {
+        using var client = ClientProgram.Start(backend, jobs: 2);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (Running(client) < 2 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(200);
+        }
+        Assert.Equal(2, Running(client));
+        // The client and its watcher both gone at once, as with its machine: only the jobs' lease watch can stop them.
+        var watchers = client.KillWithItsWatchers();
+        Assert.Equal(HasWatcher ? 1 : 0, watchers);
+        var took = ClientProgram.TimeUntilNone(() => Running(client), Limit);
+        Assert.True(took is not null, $"{Running(client)} of the client's 2 jobs still run {Limit.TotalSeconds} s after it and its watcher were killed");
+    }
+
     [Fact]
     public void A_client_that_leaves_without_waiting_and_ends_leaves_nothing_running_60_s_later()
     {
@@ -72,6 +95,8 @@ public sealed class ProgramEndTestsOnLocal() : ProgramEndTests("local")
         Directory.Exists(client.PidFolder)
             ? Directory.GetFiles(client.PidFolder).Count(file => Processes.IsRunning(int.Parse(Path.GetFileName(file), System.Globalization.CultureInfo.InvariantCulture)))
             : 0;
+
+    private protected override bool HasWatcher => false;
 }
 
 /// <summary>Containers, running or only created, are removed once their client is gone.</summary>

@@ -26,6 +26,7 @@ public sealed class JobEndClassifierTests
         { "worker lost (stopped answering)", new(BatchJobState.Lost), nameof(OutputCheck.Missing), nameof(JobEndKind.InfrastructureLost) },
         { "Slurm NODE_FAIL", new(BatchJobState.Lost, Detail: "Slurm says NODE_FAIL"), nameof(OutputCheck.NotLookedFor), nameof(JobEndKind.InfrastructureLost) },
         { "output not written (disk full)", new(BatchJobState.Failed, WorkerProtocol.OutputNotWritten), nameof(OutputCheck.Missing), nameof(JobEndKind.InfrastructureLost) },
+        { "the worker gave up on a stale client lease", new(BatchJobState.Failed, WorkerProtocol.ClientGone), nameof(OutputCheck.Missing), nameof(JobEndKind.InfrastructureLost) },
         { "OOM kill", new(BatchJobState.OutOfMemory, Signal: 9), nameof(OutputCheck.Missing), nameof(JobEndKind.OutOfMemory) },
         { "Slurm TIMEOUT", new(BatchJobState.TimedOut), nameof(OutputCheck.Missing), nameof(JobEndKind.TimedOut) },
         { "cancelled outside (scancel, docker rm)", new(BatchJobState.Cancelled), nameof(OutputCheck.NotLookedFor), nameof(JobEndKind.Cancelled) },

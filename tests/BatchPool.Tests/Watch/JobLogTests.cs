@@ -107,6 +107,107 @@ public abstract class JobLogTests(Func<TestBackend> createBackend) : IAsyncLifet
         }
     }
 
+    [Fact]
+    public void What_a_jobs_child_processes_print_on_both_streams_is_in_its_log_in_order()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var future = bpe.Submit(() =>
+        {
+            Console.WriteLine("before the children");
+            Echo("printed by /bin/echo");
+            RunToExit("/bin/sh", "-c", "echo printed to standard error by a child >&2");
+            Console.WriteLine("after the children");
+            return 1;
+        });
+        Assert.Equal(1, future.Result(Long));
+        var log = future.Log();
+        AssertInOrder(log, "before the children", "printed by /bin/echo", "printed to standard error by a child", "after the children");
+        // The next call's log is its own: the children's lines are not carried over.
+        var next = bpe.Submit(() =>
+        {
+            Echo("the second call's child");
+            return 2;
+        });
+        Assert.Equal(2, next.Result(Long));
+        Assert.DoesNotContain("printed by /bin/echo", next.Log(), StringComparison.Ordinal);
+        Assert.Contains("the second call's child", next.Log(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_job_that_throws_keeps_what_its_child_printed_to_standard_error()
+    {
+        await using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        var future = bpe.Submit(() =>
+        {
+            RunToExit("/bin/sh", "-c", "echo a child complains >&2");
+            throw new InvalidOperationException("thrown after the child");
+#pragma warning disable CS0162 // The lambda's type.
+            return 0;
+#pragma warning restore CS0162
+        });
+        Assert.IsType<InvalidOperationException>(future.Exception(Long));
+        var log = await future.LogAsync();
+        AssertInOrder(log, "a child complains", "thrown after the child");
+    }
+
+    [Fact]
+    public void A_running_job_that_is_cancelled_keeps_what_its_child_printed()
+    {
+        var name = "native-" + Guid.NewGuid().ToString("N")[..8];
+        using (var bpe = new BatchPoolExecutor(name: name, backend: _backend.Backend, cleanupBucket: false))
+        {
+            var mark = Path.Combine(StatusReader.FolderOf(RootOf(_backend), name), "printed");
+            var future = bpe.Submit(ChildPrintsThenSleep(mark));
+            Assert.True(SpinWait.SpinUntil(() => File.Exists(mark), Long));
+            // What it printed reaches the backend's log (a container's, a Slurm task's file) a moment later.
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+            Assert.True(future.Cancel());
+        }
+        var folder = StatusReader.FolderOf(RootOf(_backend), name);
+        var status = StatusReader.Read(folder);
+        Assert.Equal(JobStates.Cancelled, Assert.Single(status.Jobs).State);
+        var log = Assert.Single(StatusReader.Logs(folder, status));
+        Assert.Contains("a child started, now its parent sleeps", log.Text, StringComparison.Ordinal);
+    }
+
+    private static void AssertInOrder(string log, params string[] lines)
+    {
+        var at = lines.Select(line => log.IndexOf(line, StringComparison.Ordinal)).ToList();
+        Assert.True(at.All(position => position >= 0) && at.SequenceEqual(at.Order()), $"expected, in this order: {string.Join(" | ", lines)}; the log was:\n{log}");
+    }
+
+    /// <summary>
+    /// Runs <c>/bin/echo</c>; in the worker image, which has a shell and no coreutils, the shell's <c>echo</c> (a child
+    /// process writing to its inherited descriptor 1 all the same).
+    /// </summary>
+    private static void Echo(string text)
+    {
+        if (File.Exists("/bin/echo"))
+        {
+            RunToExit("/bin/echo", text);
+        }
+        else
+        {
+            RunToExit("/bin/sh", "-c", "echo \"$0\"", text);
+        }
+    }
+
+    /// <summary>Runs a program whose output is the job's own (inherited descriptors), to its end.</summary>
+    private static void RunToExit(string program, params string[] arguments)
+    {
+        using var child = System.Diagnostics.Process.Start(program, arguments);
+        child.WaitForExit();
+    }
+
+    /// <summary>A job whose child prints, marks that it did, and sleeps for ever.</summary>
+    private static Func<int> ChildPrintsThenSleep(string mark) => () =>
+    {
+        RunToExit("/bin/sh", "-c", "echo a child started, now its parent sleeps");
+        File.WriteAllText(mark, "");
+        Thread.Sleep(Timeout.Infinite);
+        return 0;
+    };
+
     private static string RootOf(TestBackend backend) => backend.Root;
 
     /// <summary>A job that prints, marks that it did, and sleeps for ever (built here, apart from the test's closure).</summary>

@@ -8,6 +8,21 @@ using BatchPool.Worker;
 
 namespace BatchPool.Backends.Local;
 
+// How jobs flow through a local session:
+//
+//   SubmitAsync ─► _queue ─┬─► slot thread (RunSlot; one per parallel job), in a loop:
+//                _resend ──┘     WaitForWork ─► HaveWorker ─► AwaitReady ─► SendAhead ─────► TakeReply ─┐
+//   (the jobs behind a worker        ▲          (start or      (its hello,    (jobs ahead,      (started, │
+//    that died, sent again)          │           replace it)    "ready")       one write)        or ended)│
+//                                    └────────────────────────────────────────────────────────────────────┘
+//                                          requests on its stdin │          ▲ replies on a descriptor of their own
+//                                                                ▼          │
+//                                          worker process (BatchPool.Worker serve): runs its jobs one by one
+//
+//   a reply, or the worker's death ─► LocalWorkerEnd (pure) ─► BatchJobOutcome ─► BatchJob.ReportEnded ─► the executor
+//   (JobEndClassifier: succeeded, the user's error, lost and retried, cancelled, out of memory, timed out).
+//   CancelAsync: a job not started ends here (its worker told to skip it); a running one's worker is killed.
+
 /// <summary>
 /// One executor's jobs on the local backend: a queue, and one slot per parallel job, each a thread of its own owning a
 /// warm worker process, replaced when it dies or a cancel kills it. The first worker starts with the session, the others
@@ -190,205 +205,51 @@ internal sealed class LocalSession : IBatchSession
         }
     }
 
+    /// <summary>
+    /// A slot's loop, as a few named steps (see the diagram at the top of the file): wait for work, have a live worker,
+    /// wait for it to be up, send it jobs ahead, and take its next reply; until the session closes.
+    /// </summary>
     /// <param name="slot">The slot's index.</param>
     /// <param name="process">The worker started for the slot, not yet connected; or null.</param>
     private void RunSlot(int slot, LocalWorkerProcess? process)
     {
         process?.Connect(_options.Secret, _storageLocator, _executorFolder, _recycleWorkers);
-        var inFlight = new Queue<QueuedJob>();
-        var pace = new SlotPace();
-        var countedIdle = slot == 0;
-        var unflushed = false;
+        var state = new SlotState(slot, process) { CountedIdle = slot == 0 };
         // Whether the slot ends as the session closes, its worker idle: it may then serve the next executor.
         var closed = false;
         try
         {
             while (true)
             {
-                if (inFlight.Count == 0 && _resend.IsEmpty)
+                if (state.InFlight.Count == 0 && _resend.IsEmpty)
                 {
-                    if (!countedIdle && process is { HasExited: false, KilledOnPurpose: false })
-                    {
-                        countedIdle = true;
-                        Interlocked.Increment(ref _idleWorkers);
-                    }
-                    if (!WaitForQueue())
+                    var wait = WaitForWork(state);
+                    if (wait == Step.Close)
                     {
                         closed = true;
                         return;
                     }
-                    if (process is null or { HasExited: true } or { KilledOnPurpose: true })
+                    if (wait == Step.Again)
                     {
-                        if (countedIdle)
-                        {
-                            // Its worker died idle (or before it was up): this slot is no idle worker the others may
-                            // leave the queue to, or it would wait for itself.
-                            countedIdle = false;
-                            Interlocked.Decrement(ref _idleWorkers);
-                        }
-                        // A slot without a worker starts one only for a job no other slot takes: another slot may have
-                        // taken it since the wake-up, and idle workers get the queue while they can take all of it
-                        // (starting a process costs more than a job, and slows the idle worker's boot on a busy machine).
-                        var queued = _queue.Reader.Count;
-                        if (queued == 0 && _resend.IsEmpty)
-                        {
-                            continue;
-                        }
-                        if (Volatile.Read(ref _idleWorkers) is > 0 and var idle && queued <= idle)
-                        {
-                            Pause(1);
-                            continue;
-                        }
-                        // Nor while the workers at work will have emptied the queue sooner than a new one could start,
-                        // unless one waits, started or recycled: taking it costs no start.
-                        if (!_growth.WorthStarting(queued, LiveWorkers(), Stopwatch.GetTimestamp()) && !SpareWorkers.AnyWaiting(_startInfo))
-                        {
-                            Pause(5);
-                            continue;
-                        }
-                    }
-                }
-                // A killed or dead worker is replaced only once every job sent to it is accounted for: its death is read
-                // below as the head job's outcome, and the jobs behind it are sent again.
-                var dead = process is null || process.HasExited || process.KilledOnPurpose;
-                if (dead && inFlight.Count == 0)
-                {
-                    Volatile.Write(ref _workers[slot], null);
-                    process?.Dispose();
-                    process = TryStart(out var failure);
-                    Volatile.Write(ref _workers[slot], process);
-                    if (process is null)
-                    {
-                        // No worker can start here: fail the next job with the reason rather than leave it waiting.
-                        if (TryTake(out var doomed))
-                        {
-                            doomed.Job.ReportEnded(new BatchJobOutcome(BatchJobState.Failed, Detail: failure));
-                        }
                         continue;
                     }
-                    dead = false;
+                }
+                if (!HaveWorker(state, out var dead))
+                {
+                    continue;
                 }
                 // Jobs in flight mean a process they were sent to: the one above.
-                var worker = process!;
-                if (!dead && !worker.IsReady)
-                {
-                    // No job goes to a worker before it says it is up: one would wait there, while it boots, for nothing
-                    // but that worker, as other workers run out of jobs (the map's end then waits for the boot).
-                    var up = worker.Receive();
-                    if (up.Kind == WorkerReplyKind.Recycled)
-                    {
-                        // A recycled worker forgot its last executor; it is up once it has read this one's hello.
-                        up = worker.Receive();
-                    }
-                    if (up.Kind != WorkerReplyKind.Ready)
-                    {
-                        // It died first (or spoke out of turn): the next job fails with how, rather than wait for a
-                        // worker that cannot start; a worker killed as the session closes fails none, nor one that
-                        // could not forget its last executor (it exits then, and a new worker takes its place).
-                        var recycledOne = worker.IsRecycling;
-                        worker.Kill();
-                        if (!recycledOne && !_closing.IsCancellationRequested && TryTake(out var doomed))
-                        {
-                            doomed.Job.ReportEnded(up.Outcome ?? new BatchJobOutcome(BatchJobState.Failed, Detail: $"the worker process {worker.Id} answered a job before it said it was up"));
-                        }
-                        continue;
-                    }
-                    _growth.Up(Stopwatch.GetTimestamp());
-                }
-                // Jobs wait inside a worker only while every slot has its share: with as few jobs as slots, each slot
-                // runs one, and none waits behind another while a slot is idle.
-                var window = dead ? 0 : Math.Clamp(Math.Min(_queue.Reader.Count / _parallelJobs, pace.JobsAhead(MaxJobsInFlight)), 1, MaxJobsInFlight);
-                // Refilled by halves, not job by job: jobs sent together cost one write and one wake-up of the worker,
-                // and the half still in flight keeps it busy meanwhile.
-                var refill = inFlight.Count <= window / 2;
-                while (refill && inFlight.Count < window && TryTake(out var queued))
-                {
-                    if (queued.Job.HasEnded)
-                    {
-                        continue;
-                    }
-                    _sent[queued.Job] = new SentJob(worker, WorkerProtocol.CallNameOf(queued.WorkerArguments) ?? "");
-                    if (_closing.IsCancellationRequested)
-                    {
-                        _sent.TryRemove(queued.Job, out _);
-                        queued.Job.ReportEnded(ShutDownBeforeStart);
-                        continue;
-                    }
-                    // A job sent to an idle worker starts at once; one queued behind another is announced by the worker.
-                    var announceStart = inFlight.Count > 0;
-                    if (!announceStart)
-                    {
-                        lock (_starting)
-                        {
-                            if (queued.Job.HasEnded)
-                            {
-                                _sent.TryRemove(queued.Job, out _);
-                                continue;
-                            }
-                            queued.Job.ReportRunning();
-                        }
-                    }
-                    queued.Job.Location = worker.Location;
-                    inFlight.Enqueue(queued);
-                    // The jobs sent ahead together go out in one write; the first one at once, its worker may be idle.
-                    if (!worker.Send(queued.WorkerArguments, queued.Input, announceStart, flush: !announceStart))
-                    {
-                        break;
-                    }
-                    unflushed = announceStart;
-                }
-                if (unflushed)
-                {
-                    unflushed = false;
-                    worker.Flush();
-                }
-                if (countedIdle)
-                {
-                    countedIdle = false;
-                    Interlocked.Decrement(ref _idleWorkers);
-                }
-                if (inFlight.Count == 0)
+                var worker = state.Process!;
+                if (!dead && !worker.IsReady && !AwaitReady(worker))
                 {
                     continue;
                 }
-
-                var reply = worker.Receive();
-                if (reply.Kind == WorkerReplyKind.Started)
+                SendAhead(state, worker, dead);
+                if (state.InFlight.Count == 0)
                 {
-                    var starting = inFlight.Peek().Job;
-                    lock (_starting)
-                    {
-                        if (starting.HasEnded)
-                        {
-                            // Cancelled after the worker took it, before the skip could reach it: stop it here.
-                            worker.Kill();
-                        }
-                        else
-                        {
-                            starting.ReportRunning();
-                        }
-                    }
                     continue;
                 }
-                var head = inFlight.Dequeue();
-                _sent.TryRemove(head.Job, out _);
-                var outcome = reply.Outcome!;
-                if (!_killedForCancel.TryRemove(head.Job, out _) && reply.Kind == WorkerReplyKind.Died && outcome.State == BatchJobState.Cancelled)
-                {
-                    outcome = outcome with { State = BatchJobState.Lost, Detail = $"{outcome.Detail}: stopped to cancel the job before it, whose end raced the cancel" };
-                }
-                head.Job.ReportEnded(outcome);
-                pace.Ended(nextQueued: inFlight.Count > 0);
-                _growth.Answered(Stopwatch.GetTimestamp(), pace.JobSeconds);
-                if (reply.Kind == WorkerReplyKind.Died)
-                {
-                    // The worker died (or was killed) running the head job; the jobs behind it never started: send them again.
-                    while (inFlight.TryDequeue(out var unstarted))
-                    {
-                        _sent.TryRemove(unstarted.Job, out _);
-                        _resend.Enqueue(unstarted);
-                    }
-                }
+                TakeReply(state, worker);
             }
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
@@ -397,19 +258,254 @@ internal sealed class LocalSession : IBatchSession
         }
         finally
         {
-            if (countedIdle)
+            Release(state, closed);
+        }
+    }
+
+    /// <summary>What a slot's step leaves its loop to do.</summary>
+    private enum Step
+    {
+        /// <summary>Go on to the next step.</summary>
+        Proceed,
+
+        /// <summary>Start the loop again.</summary>
+        Again,
+
+        /// <summary>The queue is closed: the slot ends.</summary>
+        Close,
+    }
+
+    /// <summary>
+    /// With nothing in flight: counts the slot's worker idle, waits for queued jobs, and (without a live worker) decides
+    /// whether this slot is the one to start a worker for them.
+    /// </summary>
+    private Step WaitForWork(SlotState state)
+    {
+        var process = state.Process;
+        if (!state.CountedIdle && process is { HasExited: false, KilledOnPurpose: false })
+        {
+            state.CountedIdle = true;
+            Interlocked.Increment(ref _idleWorkers);
+        }
+        if (!WaitForQueue())
+        {
+            return Step.Close;
+        }
+        if (process is not (null or { HasExited: true } or { KilledOnPurpose: true }))
+        {
+            return Step.Proceed;
+        }
+        if (state.CountedIdle)
+        {
+            // Its worker died idle (or before it was up): this slot is no idle worker the others may leave the queue to,
+            // or it would wait for itself.
+            state.CountedIdle = false;
+            Interlocked.Decrement(ref _idleWorkers);
+        }
+        // A slot without a worker starts one only for a job no other slot takes: another slot may have taken it since the
+        // wake-up, and idle workers get the queue while they can take all of it (starting a process costs more than a job,
+        // and slows the idle worker's boot on a busy machine).
+        var queued = _queue.Reader.Count;
+        if (queued == 0 && _resend.IsEmpty)
+        {
+            return Step.Again;
+        }
+        if (Volatile.Read(ref _idleWorkers) is > 0 and var idle && queued <= idle)
+        {
+            Pause(1);
+            return Step.Again;
+        }
+        // Nor while the workers at work will have emptied the queue sooner than a new one could start, unless one waits,
+        // started or recycled: taking it costs no start.
+        if (!_growth.WorthStarting(queued, LiveWorkers(), Stopwatch.GetTimestamp()) && !SpareWorkers.AnyWaiting(_startInfo))
+        {
+            Pause(5);
+            return Step.Again;
+        }
+        return Step.Proceed;
+    }
+
+    /// <summary>
+    /// Replaces a killed or dead worker once every job sent to it is accounted for (its death is read as the head job's
+    /// outcome, and the jobs behind it are sent again). False when none could start (the next job then fails with why).
+    /// <paramref name="dead"/>: the worker is dead but jobs sent to it are still to be accounted for.
+    /// </summary>
+    private bool HaveWorker(SlotState state, out bool dead)
+    {
+        var process = state.Process;
+        dead = process is null || process.HasExited || process.KilledOnPurpose;
+        if (!dead || state.InFlight.Count > 0)
+        {
+            return true;
+        }
+        Volatile.Write(ref _workers[state.Index], null);
+        process?.Dispose();
+        process = TryStart(out var failure);
+        state.Process = process;
+        Volatile.Write(ref _workers[state.Index], process);
+        if (process is null)
+        {
+            // No worker can start here: fail the next job with the reason rather than leave it waiting.
+            if (TryTake(out var doomed))
             {
-                Interlocked.Decrement(ref _idleWorkers);
+                doomed.Job.ReportEnded(new BatchJobOutcome(BatchJobState.Failed, Detail: failure));
             }
-            foreach (var unanswered in inFlight)
+            return false;
+        }
+        dead = false;
+        return true;
+    }
+
+    /// <summary>
+    /// Waits for a worker to say it is up: no job goes to one before, where it would wait, while the worker boots, for
+    /// nothing but that worker as other workers run out of jobs (the map's end then waits for the boot). False when it
+    /// died first (the next job then fails with how).
+    /// </summary>
+    private bool AwaitReady(LocalWorkerProcess worker)
+    {
+        var up = worker.Receive();
+        if (up.Kind == WorkerReplyKind.Recycled)
+        {
+            // A recycled worker forgot its last executor; it is up once it has read this one's hello.
+            up = worker.Receive();
+        }
+        if (up.Kind != WorkerReplyKind.Ready)
+        {
+            // It died first (or spoke out of turn): the next job fails with how, rather than wait for a worker that cannot
+            // start; a worker killed as the session closes fails none, nor one that could not forget its last executor
+            // (it exits then, and a new worker takes its place).
+            var recycledOne = worker.IsRecycling;
+            worker.Kill();
+            if (!recycledOne && !_closing.IsCancellationRequested && TryTake(out var doomed))
             {
-                unanswered.Job.ReportEnded(ShutDownBeforeStart);
+                doomed.Job.ReportEnded(up.Outcome ?? new BatchJobOutcome(BatchJobState.Failed, Detail: $"the worker process {worker.Id} answered a job before it said it was up"));
             }
-            Volatile.Write(ref _workers[slot], null);
-            if (process is not null && !(closed && inFlight.Count == 0 && TryRecycle(process)))
+            return false;
+        }
+        _growth.Up(Stopwatch.GetTimestamp());
+        return true;
+    }
+
+    /// <summary>
+    /// Sends the worker jobs ahead, up to the slot's window (none to a dead worker), the first one to an idle worker
+    /// marked running at once.
+    /// </summary>
+    private void SendAhead(SlotState state, LocalWorkerProcess worker, bool dead)
+    {
+        var inFlight = state.InFlight;
+        // Jobs wait inside a worker only while every slot has its share: with as few jobs as slots, each slot runs one,
+        // and none waits behind another while a slot is idle.
+        var window = dead ? 0 : Math.Clamp(Math.Min(_queue.Reader.Count / _parallelJobs, state.Pace.JobsAhead(MaxJobsInFlight)), 1, MaxJobsInFlight);
+        // Refilled by halves, not job by job: jobs sent together cost one write and one wake-up of the worker, and the
+        // half still in flight keeps it busy meanwhile.
+        var refill = inFlight.Count <= window / 2;
+        while (refill && inFlight.Count < window && TryTake(out var queued))
+        {
+            if (queued.Job.HasEnded)
             {
-                process.Dispose();
+                continue;
             }
+            _sent[queued.Job] = new SentJob(worker, WorkerProtocol.CallNameOf(queued.WorkerArguments) ?? "");
+            if (_closing.IsCancellationRequested)
+            {
+                _sent.TryRemove(queued.Job, out _);
+                queued.Job.ReportEnded(ShutDownBeforeStart);
+                continue;
+            }
+            // A job sent to an idle worker starts at once; one queued behind another is announced by the worker.
+            var announceStart = inFlight.Count > 0;
+            if (!announceStart)
+            {
+                lock (_starting)
+                {
+                    if (queued.Job.HasEnded)
+                    {
+                        _sent.TryRemove(queued.Job, out _);
+                        continue;
+                    }
+                    queued.Job.ReportRunning();
+                }
+            }
+            queued.Job.Location = worker.Location;
+            inFlight.Enqueue(queued);
+            // The jobs sent ahead together go out in one write; the first one at once, its worker may be idle.
+            if (!worker.Send(queued.WorkerArguments, queued.Input, announceStart, flush: !announceStart))
+            {
+                break;
+            }
+            state.Unflushed = announceStart;
+        }
+        if (state.Unflushed)
+        {
+            state.Unflushed = false;
+            worker.Flush();
+        }
+        if (state.CountedIdle)
+        {
+            state.CountedIdle = false;
+            Interlocked.Decrement(ref _idleWorkers);
+        }
+    }
+
+    /// <summary>
+    /// Takes the worker's next reply: the head job starts (or, cancelled meanwhile, is stopped), or it ended (its outcome
+    /// reported, <see cref="LocalWorkerEnd.OfHeadJob"/>); a worker that died leaves the jobs behind it to be sent again.
+    /// </summary>
+    private void TakeReply(SlotState state, LocalWorkerProcess worker)
+    {
+        var inFlight = state.InFlight;
+        var reply = worker.Receive();
+        if (reply.Kind == WorkerReplyKind.Started)
+        {
+            var starting = inFlight.Peek().Job;
+            lock (_starting)
+            {
+                if (starting.HasEnded)
+                {
+                    // Cancelled after the worker took it, before the skip could reach it: stop it here.
+                    worker.Kill();
+                }
+                else
+                {
+                    starting.ReportRunning();
+                }
+            }
+            return;
+        }
+        var head = inFlight.Dequeue();
+        _sent.TryRemove(head.Job, out _);
+        head.Job.ReportEnded(LocalWorkerEnd.OfHeadJob(reply, killedForThisJob: _killedForCancel.TryRemove(head.Job, out _)));
+        state.Pace.Ended(nextQueued: inFlight.Count > 0);
+        _growth.Answered(Stopwatch.GetTimestamp(), state.Pace.JobSeconds);
+        if (reply.Kind == WorkerReplyKind.Died)
+        {
+            // The worker died (or was killed) running the head job; the jobs behind it never started: send them again.
+            while (inFlight.TryDequeue(out var unstarted))
+            {
+                _sent.TryRemove(unstarted.Job, out _);
+                _resend.Enqueue(unstarted);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The slot's end: jobs still in flight end as not started, and its worker is recycled for the next executor (when
+    /// the session closed and it is idle) or closed.
+    /// </summary>
+    private void Release(SlotState state, bool closed)
+    {
+        if (state.CountedIdle)
+        {
+            Interlocked.Decrement(ref _idleWorkers);
+        }
+        foreach (var unanswered in state.InFlight)
+        {
+            unanswered.Job.ReportEnded(ShutDownBeforeStart);
+        }
+        Volatile.Write(ref _workers[state.Index], null);
+        if (state.Process is { } process && !(closed && state.InFlight.Count == 0 && TryRecycle(process)))
+        {
+            process.Dispose();
         }
     }
 
@@ -495,4 +591,24 @@ internal sealed class LocalSession : IBatchSession
 
     /// <summary>A job sent to a worker: which one, and the call's name to skip it by.</summary>
     private sealed record SentJob(LocalWorkerProcess Process, string CallName);
+
+    /// <summary>A slot's own state across its loop's steps: one per slot, used by its thread only.</summary>
+    private sealed class SlotState(int index, LocalWorkerProcess? process)
+    {
+        public int Index { get; } = index;
+
+        /// <summary>The slot's worker (null before one starts, or when none could).</summary>
+        public LocalWorkerProcess? Process { get; set; } = process;
+
+        /// <summary>The jobs sent to the worker and not answered yet, oldest first (the head one runs).</summary>
+        public Queue<QueuedJob> InFlight { get; } = new();
+
+        public SlotPace Pace { get; } = new();
+
+        /// <summary>Whether the slot counts itself among the session's idle workers.</summary>
+        public bool CountedIdle { get; set; }
+
+        /// <summary>Whether jobs were sent ahead without a flush.</summary>
+        public bool Unflushed { get; set; }
+    }
 }

@@ -235,12 +235,7 @@ internal sealed class LocalWorkerProcess : IDisposable
             _log.Clear();
             return new WorkerReply(WorkerReplyKind.Recycled, null);
         }
-        var outcome = answer.ExitCode switch
-        {
-            WorkerProtocol.Succeeded => new BatchJobOutcome(BatchJobState.Succeeded, answer.ExitCode, Output: answer.Output),
-            WorkerProtocol.CancelledBeforeStart => new BatchJobOutcome(BatchJobState.Cancelled, Detail: "cancelled before it started"),
-            _ => new BatchJobOutcome(BatchJobState.Failed, answer.ExitCode, LogTail: _log.ToString(), Output: answer.Output),
-        };
+        var outcome = LocalWorkerEnd.OfAnswer(answer.ExitCode, answer.Output, _log);
         // What the worker logs from here on belongs to its next job.
         _log.Clear();
         return new WorkerReply(WorkerReplyKind.Ended, outcome);
@@ -341,17 +336,8 @@ internal sealed class LocalWorkerProcess : IDisposable
                     Detail: $"the worker process {_process.Id} stopped answering and was stopped");
             }
         }
-        var exitCode = _process.ExitCode;
         // On Unix, .NET reports a process killed by signal N as exit code 128 + N.
-        int? signal = !OperatingSystem.IsWindows() && exitCode > 128 ? exitCode - 128 : null;
-        var detail = signal switch
-        {
-            9 when !_killedOnPurpose => $"the worker process {_process.Id} was killed by SIGKILL (the kernel's out-of-memory killer sends it)",
-            { } s => $"the worker process {_process.Id} was killed by signal {s}",
-            null => $"the worker process {_process.Id} exited with code {exitCode} in the middle of the job",
-        };
-        return new BatchJobOutcome(_killedOnPurpose ? BatchJobState.Cancelled : BatchJobState.Failed,
-            signal is null ? exitCode : null, signal, _log.ToString(), detail);
+        return LocalWorkerEnd.OfExit(_process.Id, _process.ExitCode, _killedOnPurpose, _log.ToString(), signalsAsExitCodes: !OperatingSystem.IsWindows());
     }
 }
 
