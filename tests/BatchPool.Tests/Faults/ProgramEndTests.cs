@@ -34,9 +34,6 @@ public abstract class ProgramEndTests(string backend)
         Assert.True(took is not null, $"{Left(client)} of the client's 2 jobs still run {Limit.TotalSeconds} s after it was killed");
     }
 
-    /// <summary>How many of the client's jobs run now (containers: running, not merely there).</summary>
-    private protected virtual int Running(ClientProgram client) => Left(client);
-
     /// <summary>Whether the backend starts a program-end watcher beside the client.</summary>
     private protected virtual bool HasWatcher => true;
 
