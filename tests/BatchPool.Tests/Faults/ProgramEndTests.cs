@@ -16,18 +16,23 @@ public abstract class ProgramEndTests(string backend)
     /// <summary>How many of the client's jobs run now (for containers: are running, not only there).</summary>
     private protected virtual int Running(ClientProgram client) => Left(client);
 
-    [Fact]
-    public void A_client_killed_with_SIGKILL_leaves_nothing_running_60_s_later()
+    /// <summary>Waits until the client's 2 jobs run: running as the client saw it, a job's own record of its process follows a moment later.</summary>
+    private void AwaitBothRunning(ClientProgram client)
     {
-        using var client = ClientProgram.Start(backend, jobs: 2);
-        // Running as the client saw it; a job's own record of its process follows a moment later.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (Running(client) < 2 && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(200);
         }
-        // The jobs run (they sleep 10 minutes) and the client lives: what stops them after the kill is the client's death.
         Assert.Equal(2, Running(client));
+    }
+
+    [Fact]
+    public void A_client_killed_with_SIGKILL_leaves_nothing_running_60_s_later()
+    {
+        using var client = ClientProgram.Start(backend, jobs: 2);
+        // The jobs run (they sleep 10 minutes) and the client lives: what stops them after the kill is the client's death.
+        AwaitBothRunning(client);
         Assert.False(client.HasExited, "the client program ended by itself before it was killed");
         client.Kill();
         var took = ClientProgram.TimeUntilNone(() => Left(client), Limit);
@@ -41,12 +46,7 @@ public abstract class ProgramEndTests(string backend)
     public void A_client_whose_machine_is_gone_leaves_nothing_running_60_s_later()
     {
         using var client = ClientProgram.Start(backend, jobs: 2);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (Running(client) < 2 && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(200);
-        }
-        Assert.Equal(2, Running(client));
+        AwaitBothRunning(client);
         // The client and its watcher both gone at once, as with its machine: only the jobs' lease watch can stop them.
         var watchers = client.KillWithItsWatchers();
         Assert.Equal(HasWatcher ? 1 : 0, watchers);
