@@ -17,6 +17,9 @@ internal sealed class StatusWriter
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
 
+    /// <summary>The time between two writes is at least this many times the last write's (about 2 % of the client's time).</summary>
+    private const int WriteShare = 50;
+
     private readonly BatchPoolExecutor _executor;
     private readonly IBatchBackend _backend;
     private readonly ExecutorLayout _layout;
@@ -86,6 +89,7 @@ internal sealed class StatusWriter
         var lastWrite = Stopwatch.GetTimestamp();
         var lastTracked = -1;
         var busy = true;
+        var lastCost = TimeSpan.Zero;
         try
         {
             // Not before the first tick: a program that ends within a second (one job) never pays for the document's
@@ -93,12 +97,17 @@ internal sealed class StatusWriter
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 // While jobs change: every tick. Idle (every job ended, none added): a heartbeat now and then.
+                // A document of many jobs costs in proportion: it is written at most once per WriteShare of its cost, so
+                // that the document of a map of 100,000 jobs takes no more of the client than that of a small one.
                 var tracked = Volatile.Read(ref _tracked);
-                if (busy || tracked != lastTracked || Stopwatch.GetElapsedTime(lastWrite) >= Heartbeat)
+                var sinceWrite = Stopwatch.GetElapsedTime(lastWrite);
+                if ((busy || tracked != lastTracked || sinceWrite >= Heartbeat) && sinceWrite >= lastCost * WriteShare)
                 {
                     lastTracked = tracked;
+                    var started = Stopwatch.GetTimestamp();
                     busy = await WriteAsync(ended: false).ConfigureAwait(false);
                     lastWrite = Stopwatch.GetTimestamp();
+                    lastCost = Stopwatch.GetElapsedTime(started, lastWrite);
                 }
                 await HandleCancelRequestsAsync().ConfigureAwait(false);
             }
