@@ -117,7 +117,9 @@ internal static class ContainerEnds
     public static (bool NotRun, bool ContainerDied, bool Keep) ExecEnd(long execExitCode, bool containerRunning, bool oomKilled, bool cancelledHere)
     {
         // A docker kill of the container as the exec starts: the exec fails with 126 while the engine still says running.
-        var notRun = execExitCode == ExecNotRun && !oomKilled && !cancelledHere;
+        // A container already stopped gives 126 too ("cannot exec in a stopped state"): its own end says why (killed: run
+        // again; its idle worker died for want of a runtime: the user's error).
+        var notRun = execExitCode == ExecNotRun && containerRunning && !oomKilled && !cancelledHere;
         return (notRun,
             !notRun && !containerRunning && !oomKilled && !cancelledHere && execExitCode != 0,
             !notRun && containerRunning && !oomKilled && !cancelledHere && execExitCode is >= 0 and < 128);
