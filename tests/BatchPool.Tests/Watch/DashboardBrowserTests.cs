@@ -30,8 +30,23 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var gate = Path.Combine(_backend.Root, "gate");
         await using var bpe = new BatchPoolExecutor(name: "live", backend: _backend.Backend);
         var waiting = bpe.Submit(WaitFor(gate));
+        try
+        {
+            await WatchTheJobEndAsync(bpe, waiting, gate);
+        }
+        finally
+        {
+            // The job ends whatever happened above: a failed check must not leave the executor waiting for it for ever.
+            await File.WriteAllTextAsync(gate, "");
+        }
+    }
+
+    private async Task WatchTheJobEndAsync(BatchPoolExecutor bpe, BatchPoolFuture<int> waiting, string gate)
+    {
+        var status = Path.Combine(_backend.FolderOf(bpe), "status.json");
         Assert.True(SpinWait.SpinUntil(() => waiting.Running, Long));
-        Assert.True(SpinWait.SpinUntil(() => File.ReadAllText(Path.Combine(_backend.FolderOf(bpe), "status.json")).Contains("running", StringComparison.Ordinal), Long));
+        // Written from the executor's first second on.
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(status) && File.ReadAllText(status).Contains("running", StringComparison.Ordinal), Long));
 
         using var dashboard = Programs.Start(Programs.Tool, new Dictionary<string, string?>(), "--root", _backend.Root, "dashboard", "--port", "0");
         Assert.True(SpinWait.SpinUntil(() => dashboard.Output.Contains("http://", StringComparison.Ordinal) || dashboard.Process.HasExited, Long), dashboard.Errors);
