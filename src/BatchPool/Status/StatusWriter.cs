@@ -151,7 +151,7 @@ internal sealed class StatusWriter
         return new ExecutorStatus
         {
             Name = _executor.Name,
-            Backend = BackendKind(_backend),
+            Backend = Diagnostics.ExecutorTelemetry.BackendName(_backend),
             Storage = _backend.Storage.Locator,
             Client = _client ??= ThisClient(),
             Started = _started,
@@ -169,13 +169,6 @@ internal sealed class StatusWriter
     }
 
     private DateTimeOffset? TimeOf(long ticks) => ticks == 0 ? null : _started + Stopwatch.GetElapsedTime(_startedTicks, ticks);
-
-    /// <summary>The backend's kind as the tool names it: <c>LocalBackend</c> is <c>local</c>.</summary>
-    internal static string BackendKind(IBatchBackend backend)
-    {
-        var name = backend.GetType().Name;
-        return (name.EndsWith("Backend", StringComparison.Ordinal) && name.Length > "Backend".Length ? name[..^"Backend".Length] : name).ToLowerInvariant();
-    }
 
     private static ClientInfo ThisClient()
     {
