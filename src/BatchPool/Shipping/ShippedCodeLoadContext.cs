@@ -76,18 +76,27 @@ internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayo
 
     private Assembly LoadEntry(ShippedAssembly entry)
     {
-        using var assembly = new MemoryStream(Fetch(layout.AssemblyOf(entry.Sha256), entry.Sha256, entry.Name));
+        using var assembly = new MemoryStream(Fetch(layout.AssemblyOf(entry.Sha256), entry.Sha256, entry.Name, ".dll"));
         if (entry.SymbolsSha256 is not { } symbolsSha256)
         {
             return LoadFromStream(assembly);
         }
-        using var symbols = new MemoryStream(Fetch(layout.SymbolsOf(symbolsSha256), symbolsSha256, entry.Name));
+        using var symbols = new MemoryStream(Fetch(layout.SymbolsOf(symbolsSha256), symbolsSha256, entry.Name, ".pdb"));
         return LoadFromStream(assembly, symbols);
     }
 
-    /// <summary>Reads a shipped file and checks it is the one the (authenticated) manifest names.</summary>
-    private byte[] Fetch(string key, string sha256, string name)
+    /// <summary>
+    /// Reads a shipped file and checks it is the one the (authenticated) manifest names. With a bucket, the worker's own
+    /// folder is looked at first: a worker that runs from the program's folder (the local backend's; a Docker container's,
+    /// which mounts that folder) finds the same file there, and the bucket is spared a request per file and job (a folder's
+    /// copy is as near as that one).
+    /// </summary>
+    private byte[] Fetch(string key, string sha256, string name, string extension)
     {
+        if (storage is not FileSystemStorage && SameFileBesideWorker(name + extension, sha256) is { } local)
+        {
+            return local;
+        }
         var bytes = storage.ReadAsync(key).AsTask().GetAwaiter().GetResult()
             ?? throw new FileNotFoundException($"Shipped file {key} of assembly {name} is missing from {storage.Locator}; was the executor's folder deleted while jobs ran?", key);
         if (Sha256Hex.Of(bytes) != sha256)
@@ -96,5 +105,24 @@ internal sealed class ShippedCodeLoadContext(IBatchStorage storage, ExecutorLayo
                 $"Shipped file {key} of assembly {name} in {storage.Locator} does not match the hash its job was submitted with; refusing to load it.");
         }
         return bytes;
+    }
+
+    /// <summary>The file <paramref name="fileName"/> beside the worker's assembly, when it is there with this SHA-256; else null.</summary>
+    private static byte[]? SameFileBesideWorker(string fileName, string sha256)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, fileName);
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+            var bytes = File.ReadAllBytes(path);
+            return Sha256Hex.Of(bytes) == sha256 ? bytes : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

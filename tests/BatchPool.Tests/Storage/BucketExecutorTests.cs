@@ -54,6 +54,9 @@ public abstract class BucketExecutorTests(Func<TestBackend> createBackend) : IAs
 
     private IBatchStorage Bucket => _backend.Backend.Storage;
 
+    /// <summary>Whether the workers run from the tests' own folder (the local backend's do, and Docker's containers mount it).</summary>
+    protected virtual bool WorkersRunFromTheTestsFolder => true;
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
@@ -111,6 +114,35 @@ public abstract class BucketExecutorTests(Func<TestBackend> createBackend) : IAs
         }).Result();
         Assert.Equal("CsCheck", name);
         Assert.Equal("BatchPool shipped code", context);
+    }
+
+    [Fact]
+    public async Task A_shipped_assembly_found_beside_the_worker_is_not_read_from_the_bucket()
+    {
+        const string name = "beside-worker";
+        await using (var first = new BatchPoolExecutor(name, _backend.Backend, cleanupBucket: false))
+        {
+            Assert.Equal(1, first.Submit(() => 1).Result(TimeSpan.FromMinutes(3)));
+        }
+        // The bucket's copies altered: a worker that reads them refuses the job (their hash is checked).
+        var assemblies = await BucketBackends.KeysAsync(Bucket, $"batch-pool-executor/{name}/assemblies/");
+        Assert.NotEmpty(assemblies);
+        foreach (var key in assemblies)
+        {
+            await Bucket.WriteAsync(key, "altered"u8.ToArray());
+        }
+        await using var second = new BatchPoolExecutor(name, _backend.Backend);
+        var future = second.Submit(() => 2);
+        if (WorkersRunFromTheTestsFolder)
+        {
+            // The local workers and Docker's containers run from the tests' folder, where the same files are: they load those
+            // (checked against the manifest's hashes too), not the bucket's.
+            Assert.Equal(2, future.Result(TimeSpan.FromMinutes(3)));
+        }
+        else
+        {
+            Assert.Contains("does not match the hash", future.Exception(TimeSpan.FromMinutes(3))?.ToString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

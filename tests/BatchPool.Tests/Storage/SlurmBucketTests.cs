@@ -24,7 +24,11 @@ public sealed class ConformanceTestsOnSlurmAndAzure() : ConformanceTests(SlurmBu
 
 /// <summary>What a bucket adds (exact cleanup, a NuGet dependency shipped, a missing or corrupt result), on Slurm with Azure.</summary>
 [Collection("Slurm")]
-public sealed class BucketExecutorTestsOnSlurmAndAzure() : BucketExecutorTests(SlurmBucketBackends.SlurmOnAzure);
+public sealed class BucketExecutorTestsOnSlurmAndAzure() : BucketExecutorTests(SlurmBucketBackends.SlurmOnAzure)
+{
+    /// <summary>A node's worker runs from the worker shipped to the cluster's folder, where the tests' assemblies are not.</summary>
+    protected override bool WorkersRunFromTheTestsFolder => false;
+}
 
 /// <summary>With a bucket, the shared folder holds the Slurm backend's own files: they go exactly when <c>cleanupBucket</c> says.</summary>
 [Collection("Slurm")]
