@@ -51,7 +51,6 @@ internal static class JobConsole
     }
 
     /// <summary>Reads what waits in the native output's pipe into the worker's log and the running call's.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void DrainNativeOutput()
     {
         lock (Tail)

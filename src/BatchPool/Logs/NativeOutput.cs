@@ -1,8 +1,5 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace BatchPool.Logs;
 
@@ -26,11 +23,12 @@ internal sealed class NativeOutput
     private const int NonBlocking = 0x800; // O_NONBLOCK
     private const int CloseOnExec = 0x80000; // O_CLOEXEC
     private const short ReadableEvent = 0x1; // POLLIN
+    private const int Interrupted = 4; // EINTR
 
     private readonly int _pipe;
-    private readonly FileStream _log;
-    private readonly byte[] _bytes = new byte[1 << 16];
-    private readonly char[] _chars = new char[(1 << 16) + 4];
+    // Small buffers (read again while bytes wait): a worker's start allocates nothing from the large-object heap here.
+    private readonly byte[] _bytes = new byte[1 << 12];
+    private readonly char[] _chars = new char[(1 << 12) + 4];
     // One decoder across reads: a character cut between two reads is decoded whole.
     private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetDecoder();
 
@@ -38,7 +36,6 @@ internal sealed class NativeOutput
     {
         _pipe = pipe;
         LogDescriptor = log;
-        _log = new FileStream(new SafeFileHandle(log, ownsHandle: false), FileAccess.Write, bufferSize: 0);
     }
 
     /// <summary>The worker's real standard error, where its log goes (the descriptor 2 it started with).</summary>
@@ -87,26 +84,29 @@ internal sealed class NativeOutput
     }
 
     /// <summary>
-    /// Compiles, before descriptors 1 and 2 lead into the pipe, all the code that reads it: that code must never wait for
+    /// Runs once, before descriptors 1 and 2 lead into the pipe, all the code that reads it: that code must never wait for
     /// the JIT, which may itself print into the pipe (<c>DOTNET_JitDisasmSummary</c>) and, with the pipe full, wait for
-    /// the reader. (Its methods are compiled optimized at once: no later recompilation on the reading thread.)
+    /// the reader. BatchPool.dll carries ReadyToRun code for it, so this mostly binds that code, and compiles the
+    /// marshalling stubs of <c>read</c> and <c>poll</c>; when a method is recompiled later (tiering up), the runtime does so
+    /// on its own thread while the reading thread runs the code it has. No reflection: a fresh worker's first use of it
+    /// costs more than the rest of its capture together.
     /// </summary>
     private void CompileReadingPath()
     {
         Drain(null);
-        RuntimeHelpers.PrepareMethod(typeof(NativeOutput).GetMethod(nameof(Watch), BindingFlags.NonPublic | BindingFlags.Instance)!.MethodHandle);
-        Marshal.Prelink(typeof(NativeOutput).GetMethod(nameof(Poll), BindingFlags.NonPublic | BindingFlags.Static)!);
-        RuntimeHelpers.PrepareMethod(typeof(JobConsole).GetMethod(nameof(JobConsole.DrainNativeOutput))!.MethodHandle);
-        var appending = typeof(JobLogTail).GetMethod(nameof(JobLogTail.Append), [typeof(ReadOnlySpan<char>)])!;
-        RuntimeHelpers.PrepareMethod(appending.MethodHandle);
-        RuntimeHelpers.PrepareMethod(typeof(JobLogTail).GetMethod("TrimIfDue", BindingFlags.NonPublic | BindingFlags.Instance)!.MethodHandle);
+        var watched = new PollDescriptor { Descriptor = _pipe, Events = ReadableEvent };
+        _ = Poll(ref watched, 1, 0);
+        JobConsole.DrainNativeOutput();
+        // Appending past a small tail's capacity runs its trimming too.
+        var tail = new JobLogTail(4);
+        tail.Append("native".AsSpan());
+        _ = tail.Take();
     }
 
     /// <summary>
     /// Reads what waits in the pipe, forwards it to the worker's log and appends its text to <paramref name="call"/> (the
     /// running call's log; null between calls); never blocks. The caller holds <see cref="JobConsole"/>'s lock.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Drain(JobLogTail? call)
     {
         while (true)
@@ -117,21 +117,35 @@ internal sealed class NativeOutput
                 // Empty (EAGAIN), or interrupted: what comes next is read by the watching thread.
                 return;
             }
-            try
-            {
-                _log.Write(_bytes, 0, count);
-            }
-            catch (IOException)
-            {
-                // The log's reader is gone (the client died): the call's own log still gets the text.
-            }
+            ForwardToLog(count);
             var chars = _decoder.GetChars(_bytes, 0, count, _chars, 0, flush: false);
             call?.Append(_chars.AsSpan(0, chars));
         }
     }
 
+    /// <summary>
+    /// Writes the bytes read to the worker's log, whole (a pipe may take them in parts). A log whose reader is gone (the
+    /// client died) takes nothing more: the call's own log still gets the text.
+    /// </summary>
+    private void ForwardToLog(int count)
+    {
+        var written = 0;
+        while (written < count)
+        {
+            var wrote = (int)Write(LogDescriptor, _bytes, written, count - written);
+            if (wrote <= 0)
+            {
+                if (wrote < 0 && Marshal.GetLastPInvokeError() == Interrupted)
+                {
+                    continue;
+                }
+                return;
+            }
+            written += wrote;
+        }
+    }
+
     /// <summary>Waits for bytes in the pipe and has them drained, for the life of the process.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Watch()
     {
         var watched = new PollDescriptor { Descriptor = _pipe, Events = ReadableEvent };
@@ -168,6 +182,11 @@ internal sealed class NativeOutput
 
     [DllImport("libc", EntryPoint = "close")]
     private static extern int Close(int descriptor);
+
+    [DllImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static extern nint WriteAt(int descriptor, ref byte bytes, nint count);
+
+    private static nint Write(int descriptor, byte[] bytes, int offset, int count) => WriteAt(descriptor, ref bytes[offset], count);
 
     [DllImport("libc", EntryPoint = "read")]
     private static extern nint Read(int descriptor, byte[] bytes, nint count);

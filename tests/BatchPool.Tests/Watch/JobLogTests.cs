@@ -134,6 +134,24 @@ public abstract class JobLogTests(Func<TestBackend> createBackend) : IAsyncLifet
     }
 
     [Fact]
+    public void Much_native_output_reaches_the_log_whole_with_characters_cut_between_reads_decoded()
+    {
+        using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
+        // 2,000 lines of two-byte characters, ~60 KB: the worker reads the pipe a few kilobytes at a time, so reads end
+        // inside characters.
+        var future = bpe.Submit(() =>
+        {
+            RunToExit("/bin/sh", "-c", "i=1; while [ $i -le 2000 ]; do echo \"ligne $i: été, à côté\"; i=$((i+1)); done");
+            return 1;
+        });
+        Assert.Equal(1, future.Result(Long));
+        var log = future.Log();
+        AssertInOrder(log, "ligne 1: été, à côté", "ligne 1000: été, à côté", "ligne 2000: été, à côté");
+        Assert.DoesNotContain('\uFFFD', log);
+        Assert.Equal(2000, log.Split('\n').Count(line => line.EndsWith(": été, à côté", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_job_that_throws_keeps_what_its_child_printed_to_standard_error()
     {
         await using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
