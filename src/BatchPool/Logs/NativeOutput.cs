@@ -88,8 +88,8 @@ internal sealed class NativeOutput
     /// the JIT, which may itself print into the pipe (<c>DOTNET_JitDisasmSummary</c>) and, with the pipe full, wait for
     /// the reader. BatchPool.dll carries ReadyToRun code for it, so this mostly binds that code, and compiles the
     /// marshalling stubs of <c>read</c> and <c>poll</c>; when a method is recompiled later (tiering up), the runtime does so
-    /// on its own thread while the reading thread runs the code it has. No reflection: a fresh worker's first use of it
-    /// costs more than the rest of its capture together.
+    /// on its own thread while the reading thread runs the code it has. (Finding these methods by reflection and compiling
+    /// them optimized, as this did before, cost every worker's start about 7 ms: bench/README.md.)
     /// </summary>
     private void CompileReadingPath()
     {
