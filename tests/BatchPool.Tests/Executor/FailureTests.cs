@@ -166,7 +166,9 @@ public abstract class FailureTests(Func<TestBackend> createBackend) : IAsyncLife
     [Fact]
     public void A_job_past_its_timeout_is_stopped_and_says_so_without_a_retry()
     {
-        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = _backend.Backend, JobTimeout = TimeSpan.FromSeconds(2) });
+        // Room for every job but the hanging one, the warm-up included: a trivial Slurm job under a CI run's load once took
+        // more than 2 s from the executor's first sight of it running.
+        using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = _backend.Backend, JobTimeout = TimeSpan.FromSeconds(10) });
         var runs = Path.Combine(SharedFolder(bpe), "runs");
         var hanging = bpe.Submit(() =>
         {
@@ -177,7 +179,7 @@ public abstract class FailureTests(Func<TestBackend> createBackend) : IAsyncLife
         var quick = bpe.Submit(() => 7);
         var error = Assert.Throws<BatchJobFailedException>(() => hanging.Result(TimeSpan.FromSeconds(120)));
         Assert.Equal(BatchJobState.TimedOut, error.State);
-        Assert.Contains("ran past its timeout of 00:00:02", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ran past its timeout of 00:00:10", error.Message, StringComparison.Ordinal);
         Assert.Single(error.Attempts);
         Assert.Equal(7, quick.Result(TimeSpan.FromSeconds(120)));
         Assert.Equal("x", File.ReadAllText(runs));
