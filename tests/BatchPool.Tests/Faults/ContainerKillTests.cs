@@ -29,7 +29,7 @@ public abstract class ContainerKillTests(bool reuseContainers) : IAsyncLifetime
             var killer = Task.Run(() => KillAsync(bpe.Name, killed, stop.Token));
             // Each result is waited for 2 minutes. A retried job used to wait at the back of the queue, behind every job
             // of the map, so that an early one's result came last (the 200-job map with 20 kills that lost one).
-            var results = bpe.Map(Sleep200, items, timeout: TimeSpan.FromMinutes(2)).ToList();
+            var results = bpe.Map(FaultTests.Sleep200, items, timeout: TimeSpan.FromMinutes(2)).ToList();
             await stop.CancelAsync();
             await killer;
             Assert.Equal(items, results);
@@ -84,12 +84,6 @@ public abstract class ContainerKillTests(bool reuseContainers) : IAsyncLifetime
             .Where(line => line.Contains(" run ", StringComparison.Ordinal) && line.Contains(" --call ", StringComparison.Ordinal))
             .Select(line => line.Trim().Split(' ')[^1])
             .FirstOrDefault();
-    }
-
-    private static int Sleep200(int i)
-    {
-        Thread.Sleep(200);
-        return i;
     }
 
     private static string[] Lines(string command, params string[] arguments)

@@ -22,7 +22,7 @@ public sealed class DockerdRestartTests : IDisposable
         using (var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = backend.Backend, HandleSignals = false }))
         {
             name = bpe.Name;
-            var futures = Enumerable.Range(0, 60).Select(i => bpe.Submit(Sleep200, i)).ToList();
+            var futures = Enumerable.Range(0, 60).Select(i => bpe.Submit(FaultTests.Sleep200, i)).ToList();
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
             while (futures.Count(f => f.Done) < 10 && DateTime.UtcNow < deadline)
             {
@@ -37,11 +37,5 @@ public sealed class DockerdRestartTests : IDisposable
             }
         }
         Assert.Equal(0, _engine.ContainersWith($"batchpool.executor={name}"));
-    }
-
-    private static int Sleep200(int i)
-    {
-        Thread.Sleep(200);
-        return i;
     }
 }

@@ -23,24 +23,34 @@ public sealed class FaultTests : IAsyncLifetime
     {
         using var bpe = new BatchPoolExecutor(backend: _backend.Backend);
         var items = Enumerable.Range(0, 200).ToList();
+        var (results, killed) = await MapWhileKillingWorkersAsync(bpe, items, kills: 20, every: TimeSpan.FromMilliseconds(400));
+        Assert.Equal(items, results);
+        Assert.True(killed >= 10, $"only {killed} workers were killed during the map");
+    }
+
+    /// <summary>
+    /// Maps <see cref="Sleep200"/> over <paramref name="items"/> while one worker process is killed every
+    /// <paramref name="every"/>, at most <paramref name="kills"/> times; returns the results and how many were killed.
+    /// </summary>
+    internal static async Task<(List<int> Results, int Killed)> MapWhileKillingWorkersAsync(BatchPoolExecutor bpe, List<int> items, int kills, TimeSpan every, int? maxAttempts = null)
+    {
         var killed = 0;
         using var stop = new CancellationTokenSource();
         var killer = Task.Run(async () =>
         {
-            while (killed < 20 && !stop.IsCancellationRequested)
+            while (killed < kills && !stop.IsCancellationRequested)
             {
-                await Task.Delay(400);
+                await Task.Delay(every);
                 if (KillOneWorker())
                 {
                     killed++;
                 }
             }
         });
-        var results = bpe.Map(Sleep200, items, timeout: TimeSpan.FromMinutes(3)).ToList();
+        var results = bpe.Map(Sleep200, items, timeout: TimeSpan.FromMinutes(3), maxAttempts: maxAttempts).ToList();
         await stop.CancelAsync();
         await killer;
-        Assert.Equal(items, results);
-        Assert.True(killed >= 10, $"only {killed} workers were killed during the map");
+        return (results, killed);
     }
 
     [Fact]
@@ -81,7 +91,8 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.All(endings, e => Assert.Equal(1, e));
     }
 
-    private static int Sleep200(int i)
+    /// <summary>A call of 0.2 s that returns its argument: the faults' maps and batches.</summary>
+    internal static int Sleep200(int i)
     {
         Thread.Sleep(200);
         return i;

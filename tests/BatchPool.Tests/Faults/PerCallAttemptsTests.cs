@@ -111,22 +111,7 @@ public sealed class PerCallAttemptsTests : IAsyncLifetime
         // The executor never retries; the map allows 10 attempts per job, and 6 of its workers are killed meanwhile.
         using var bpe = new BatchPoolExecutor(new BatchPoolExecutorOptions { Backend = _backend.Backend, MaxAttempts = 1 });
         var items = Enumerable.Range(0, 60).ToList();
-        var killed = 0;
-        using var stop = new CancellationTokenSource();
-        var killer = Task.Run(async () =>
-        {
-            while (killed < 6 && !stop.IsCancellationRequested)
-            {
-                await Task.Delay(300);
-                if (FaultTests.KillOneWorker())
-                {
-                    killed++;
-                }
-            }
-        });
-        var results = bpe.Map(Sleep200, items, timeout: TimeSpan.FromMinutes(3), maxAttempts: 10).ToList();
-        await stop.CancelAsync();
-        await killer;
+        var (results, killed) = await FaultTests.MapWhileKillingWorkersAsync(bpe, items, kills: 6, every: TimeSpan.FromMilliseconds(300), maxAttempts: 10);
         Assert.Equal(items, results);
         Assert.True(killed >= 3, $"only {killed} workers were killed during the map");
     }
@@ -146,11 +131,5 @@ public sealed class PerCallAttemptsTests : IAsyncLifetime
         // Null keeps the executor's.
         Assert.Null(new SubmitOptions().MaxAttempts);
         Assert.Equal(3, bpe.Submit((int x) => x, 3, new SubmitOptions { MaxAttempts = null }).Result(TimeSpan.FromMinutes(2)));
-    }
-
-    private static int Sleep200(int i)
-    {
-        Thread.Sleep(200);
-        return i;
     }
 }
